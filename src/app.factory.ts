@@ -1,0 +1,72 @@
+import { type INestApplication, Logger as NestLogger, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { AddressInfo } from 'node:net';
+import { AppModule } from './app.module.js';
+import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { useBodyParsing } from './common/body-parsing.js';
+import { badRequest, flattenValidationErrors } from './common/field-errors.js';
+import type { AppConfig } from './config/app-config.js';
+import { SitewatchIoAdapter } from './realtime/io-adapter.js';
+
+/** Thrown when a listener cannot bind; its message names the port and the variable to change. */
+export class ListenError extends Error {}
+
+/** Builds the application for `config` without listening: main.ts and the tests share it. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    bufferLogs: true,
+    forceCloseConnections: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.set('query parser', 'simple');
+  useBodyParsing(app);
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({ origin: config.corsOrigins });
+  }
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      transform: true,
+      forbidUnknownValues: true,
+      exceptionFactory: (errors) => badRequest(flattenValidationErrors(errors)),
+    }),
+  );
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useWebSocketAdapter(new SitewatchIoAdapter(app, config.corsOrigins));
+  setUpOpenApi(app);
+  return app;
+}
+
+function setUpOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('sitewatch')
+      .setDescription('Real-time monitoring of facilities and their sensors')
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** Listens on HOST:PORT and logs `listening http <host>:<port>` with the port actually bound. */
+export async function listen(app: INestApplication, config: AppConfig): Promise<number> {
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new ListenError(
+        `Cannot listen for HTTP on ${config.host}:${config.port} (${code}): set PORT (or HOST) to a free port, or 0 for any`,
+      );
+    }
+    throw error;
+  }
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  new NestLogger('Http').log(`listening http ${config.host}:${port}`);
+  return port;
+}

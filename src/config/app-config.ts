@@ -1,0 +1,58 @@
+import {
+  type Env,
+  readEnum,
+  readHost,
+  readList,
+  readPort,
+  readString,
+  readUrl,
+} from './env-parsers.js';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface AppConfig {
+  host: string;
+  port: number;
+  /** `postgres://…` selects PostgreSQL; unset means SQLite at `databasePath`. */
+  databaseUrl?: string;
+  databasePath: string;
+  corsOrigins: string[];
+  logLevel: LogLevel;
+}
+
+function isOrigin(item: string): boolean {
+  try {
+    const url = new URL(item);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === item;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The one reader of the environment. Validates every variable before Nest starts, so a bad
+ * value stops the process with one line naming it (see main.ts), and tests pass a plain object.
+ */
+export function loadConfig(env: Env): AppConfig {
+  return {
+    host: readHost(env, 'HOST', '127.0.0.1'),
+    port: readPort(env, 'PORT', 8000),
+    databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'])?.toString(),
+    databasePath: readString(env, 'DATABASE_PATH', 'data/sitewatch.sqlite'),
+    corsOrigins: readList(
+      env,
+      'CORS_ORIGINS',
+      isOrigin,
+      'a comma-separated list of origins such as https://ops.example.com',
+    ),
+    logLevel: readEnum(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+  };
+}
+
+/** Options shared by every config: a test overrides a few fields of the defaults. */
+export function configWith(overrides: Partial<AppConfig>, env: Env = {}): AppConfig {
+  return { ...loadConfig(env), ...overrides };
+}

@@ -1,0 +1,30 @@
+import { Global, Logger, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { TransactionRunner } from './transaction-runner.js';
+import { typeormOptions } from './typeorm-options.js';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => typeormOptions(config),
+      // Migrations run before any module touches a table; start-up fails loudly if they cannot.
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options!).initialize();
+        const applied = await dataSource.runMigrations({ transaction: 'each' });
+        if (applied.length > 0) {
+          new Logger('Database').log(
+            `applied migrations: ${applied.map((m) => m.name).join(', ')}`,
+          );
+        }
+        return dataSource;
+      },
+    }),
+  ],
+  providers: [TransactionRunner],
+  exports: [TransactionRunner],
+})
+export class DatabaseModule {}

@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { InitialSchema1764000000000 } from '../../migrations/1764000000000-initial-schema.js';
+import { ActivityLog } from '../occupancy/activity-log.entity.js';
+import { SensorData } from '../readings/sensor-data.entity.js';
+import { SensorValue } from '../readings/sensor-value.entity.js';
+
+export const ENTITIES = [SensorData, SensorValue, ActivityLog];
+export const MIGRATIONS = [InitialSchema1764000000000];
+
+export interface DatabaseSettings {
+  databaseUrl?: string;
+  databasePath: string;
+}
+
+/** The one TypeORM options object, used by the app and by the migration CLI (ormconfig.ts). */
+export function typeormOptions(settings: DatabaseSettings): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    logging: ['error'] as 'error'[],
+  };
+  if (settings.databaseUrl) {
+    return {
+      ...common,
+      type: 'postgres',
+      url: settings.databaseUrl,
+      // bigint ids come back as numbers; they stay far below 2^53.
+      parseInt8: true,
+      extra: { max: 10, connectionTimeoutMillis: 5000 },
+    };
+  }
+  if (settings.databasePath !== ':memory:') {
+    mkdirSync(dirname(settings.databasePath), { recursive: true });
+  }
+  return {
+    ...common,
+    type: 'sqlite',
+    database: settings.databasePath,
+    // WAL lets readers query while the group commit writes.
+    enableWAL: true,
+    busyTimeout: 5000,
+  };
+}

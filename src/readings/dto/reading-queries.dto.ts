@@ -1,0 +1,126 @@
+import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { MAX_POINTS } from '../series.js';
+
+const finite = { allowNaN: false, allowInfinity: false };
+
+export class DeviceFilterQuery {
+  @ApiPropertyOptional({ description: 'device id' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  id?: string;
+}
+
+export class FromTimestampQuery extends DeviceFilterQuery {
+  @ApiProperty({ description: 'Unix seconds: readings with ts >= system_time' })
+  @Type(() => Number)
+  @IsNumber(finite)
+  system_time: number;
+
+  @ApiPropertyOptional({ default: 10000, maximum: 50000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50000)
+  limit = 10000;
+
+  @ApiPropertyOptional({ description: 'from the Link header: continue after this reading id' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  after?: number;
+}
+
+export class ReadingFilterQuery extends DeviceFilterQuery {
+  @ApiPropertyOptional({ description: 'only readings holding this sensor type' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.%-]{1,32}$/, {
+    message: 'type must be 1–32 characters of A-Z a-z 0-9 _ . % -',
+  })
+  type?: string;
+
+  @ApiPropertyOptional({ description: 'Unix seconds, inclusive' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber(finite)
+  from?: number;
+
+  @ApiPropertyOptional({ description: 'Unix seconds, exclusive' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber(finite)
+  to?: number;
+}
+
+export class ReadingsPageQuery extends ReadingFilterQuery {
+  @ApiPropertyOptional({ default: 100, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit = 100;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  cursor?: string;
+}
+
+export class ReadingsCsvQuery extends ReadingFilterQuery {
+  @ApiPropertyOptional({ default: 100000, maximum: 1000000, description: 'readings at most' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  limit = 100000;
+}
+
+export class SeriesQuery {
+  @ApiProperty({ description: 'device id' })
+  @IsString()
+  @Length(1, 128)
+  id: string;
+
+  @ApiProperty({ description: 'sensor type' })
+  @Matches(/^[A-Za-z0-9_.%-]{1,32}$/, {
+    message: 'type must be 1–32 characters of A-Z a-z 0-9 _ . % -',
+  })
+  type: string;
+
+  @ApiPropertyOptional({ description: 'Unix seconds, inclusive; default an hour before `to`' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber(finite)
+  from?: number;
+
+  @ApiPropertyOptional({ description: 'Unix seconds, exclusive; default now' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber(finite)
+  to?: number;
+
+  @ApiPropertyOptional({ default: 300, maximum: MAX_POINTS })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_POINTS)
+  points = 300;
+}

@@ -1,0 +1,40 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { type FieldError, flattenValidationErrors } from '../common/field-errors.js';
+import { toUnixSeconds } from './dto/is-reading-time.validator.js';
+import { ReceiveReadingDto } from './dto/receive-reading.dto.js';
+import type { ReadingInput } from './reading.js';
+
+export type ReadingCheck =
+  { ok: true; reading: ReadingInput } | { ok: false; errors: FieldError[] };
+
+export const VALIDATOR_OPTIONS = { whitelist: true, forbidUnknownValues: true } as const;
+
+/** A validated DTO as the plain document that is stored: unknown fields gone, `ts` in seconds. */
+export function toReadingInput(dto: ReceiveReadingDto): ReadingInput {
+  return {
+    id: dto.id,
+    ts: toUnixSeconds(dto.ts),
+    pct: dto.pct ?? null,
+    sensors: dto.sensors.map((sensor) => ({ type: sensor.type, val: sensor.val })),
+  };
+}
+
+/**
+ * Validates one document from any channel (batch items, MQTT payloads) with the same rules as
+ * the HTTP ValidationPipe. `path` prefixes field names, e.g. `3` for the fourth batch item.
+ */
+export function checkReading(plain: unknown, path = ''): ReadingCheck {
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+    return {
+      ok: false,
+      errors: [{ field: path || 'body', message: 'a reading must be a JSON object' }],
+    };
+  }
+  const dto = plainToInstance(ReceiveReadingDto, plain);
+  const errors = validateSync(dto, VALIDATOR_OPTIONS);
+  if (errors.length > 0) {
+    return { ok: false, errors: flattenValidationErrors(errors, path) };
+  }
+  return { ok: true, reading: toReadingInput(dto) };
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IngestController } from './ingest.controller.js';
+import { ReadingWriter } from './reading-writer.js';
+import { ReadingsCsvController } from './readings-csv.controller.js';
+import { ReadingsController } from './readings.controller.js';
+import { ReadingsService } from './readings.service.js';
+import { SensorData } from './sensor-data.entity.js';
+import { SensorValue } from './sensor-value.entity.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([SensorData, SensorValue])],
+  controllers: [IngestController, ReadingsController, ReadingsCsvController],
+  providers: [ReadingsService, ReadingWriter],
+  exports: [ReadingsService, ReadingWriter],
+})
+export class ReadingsModule {}

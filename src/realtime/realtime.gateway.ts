@@ -1,0 +1,84 @@
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import { isDeviceId } from '../common/text.js';
+import { ReadingWriter } from '../readings/reading-writer.js';
+import type { StoredReading } from '../readings/reading.js';
+import {
+  type Ack,
+  ALL_DEVICES_ROOM,
+  type ClientEvents,
+  deviceRoom,
+  MAX_SUBSCRIPTIONS,
+  type ServerEvents,
+} from './realtime-events.js';
+
+type IoServer = Server<ClientEvents, ServerEvents>;
+type IoSocket = Socket<ClientEvents, ServerEvents>;
+
+/** The one Socket.IO gateway: pushes every committed reading, per-device rooms for `subscribe`. */
+@WebSocketGateway({ maxHttpBufferSize: 16 * 1024 })
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  private readonly logger = new Logger(RealtimeGateway.name);
+  private unsubscribe?: () => void;
+
+  @WebSocketServer()
+  private readonly server: IoServer;
+
+  constructor(private readonly writer: ReadingWriter) {}
+
+  afterInit(): void {
+    this.unsubscribe = this.writer.onCommitted((reading) => this.pushReading(reading));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  handleConnection(socket: IoSocket): void {
+    void socket.join(ALL_DEVICES_ROOM);
+  }
+
+  @SubscribeMessage('subscribe')
+  subscribe(@ConnectedSocket() socket: IoSocket, @MessageBody() body: unknown): Ack {
+    const deviceId = (body as { deviceId?: unknown } | null)?.deviceId;
+    if (!isDeviceId(deviceId)) {
+      return { ok: false, error: 'deviceId must be a string of 1–128 characters' };
+    }
+    const subscribed = [...socket.rooms].filter((room) => room.startsWith('device:')).length;
+    if (subscribed >= MAX_SUBSCRIPTIONS) {
+      return { ok: false, error: `at most ${MAX_SUBSCRIPTIONS} devices per connection` };
+    }
+    void socket.leave(ALL_DEVICES_ROOM);
+    void socket.join(deviceRoom(deviceId));
+    return { ok: true };
+  }
+
+  @SubscribeMessage('unsubscribe')
+  unsubscribeDevice(@ConnectedSocket() socket: IoSocket, @MessageBody() body: unknown): Ack {
+    const deviceId = (body as { deviceId?: unknown } | null)?.deviceId;
+    const rooms = [...socket.rooms].filter((room) => room.startsWith('device:'));
+    for (const room of rooms) {
+      if (deviceId === undefined || room === deviceRoom(String(deviceId))) {
+        void socket.leave(room);
+      }
+    }
+    if (![...socket.rooms].some((room) => room.startsWith('device:'))) {
+      void socket.join(ALL_DEVICES_ROOM);
+    }
+    return { ok: true };
+  }
+
+  private pushReading(reading: StoredReading): void {
+    // One broadcast: Socket.IO encodes the packet once for every receiving client.
+    this.server.to([ALL_DEVICES_ROOM, deviceRoom(reading.id)]).emit('update_data', reading);
+  }
+}
