@@ -32,12 +32,18 @@ export class ReadingWriter implements BeforeApplicationShutdown {
   private draining: Promise<void> | null = null;
   private closed = false;
   private uncommitted = 0;
+  private transactions = 0;
 
   constructor(private readonly tx: TransactionRunner) {}
 
   /** Calls `listener` with every reading right after its transaction committed. */
   onCommitted(listener: Listener<StoredReading>): () => void {
     return this.committed.subscribe(listener);
+  }
+
+  /** Transactions committed so far: far fewer than readings under load (group commit). */
+  get committedTransactions(): number {
+    return this.transactions;
   }
 
   /** Readings accepted and not yet committed. */
@@ -105,6 +111,7 @@ export class ReadingWriter implements BeforeApplicationShutdown {
       return;
     }
     this.uncommitted -= pending.length;
+    this.transactions++;
     let offset = 0;
     for (const job of jobs) {
       job.resolve(stored.slice(offset, offset + job.pending.length));

@@ -1,0 +1,67 @@
+import { loadConfig } from './app-config.js';
+import { ConfigError } from './env-parsers.js';
+
+describe(loadConfig.name, () => {
+  it('gives the documented defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      host: '127.0.0.1',
+      port: 8000,
+      databaseUrl: undefined,
+      databasePath: 'data/sitewatch.sqlite',
+      corsOrigins: [],
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable it knows', () => {
+    const config = loadConfig({
+      HOST: '0.0.0.0',
+      PORT: '0',
+      DATABASE_URL: 'postgres://u@db:5432/sitewatch',
+      DATABASE_PATH: '/var/lib/sitewatch/db.sqlite',
+      CORS_ORIGINS: 'https://ops.example.com, http://localhost:3000',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toEqual({
+      host: '0.0.0.0',
+      port: 0,
+      databaseUrl: 'postgres://u@db:5432/sitewatch',
+      databasePath: '/var/lib/sitewatch/db.sqlite',
+      corsOrigins: ['https://ops.example.com', 'http://localhost:3000'],
+      logLevel: 'debug',
+    });
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ PORT: '', HOST: ' ' }).port).toBe(8000);
+  });
+
+  it.each([
+    ['PORT', 'abc', 'Invalid PORT="abc": expected a whole number from 0 to 65535'],
+    ['PORT', '65536', 'Invalid PORT="65536": expected a whole number from 0 to 65535'],
+    ['PORT', '80.5', 'Invalid PORT="80.5": expected a whole number from 0 to 65535'],
+    [
+      'DATABASE_URL',
+      'mysql://x',
+      'Invalid DATABASE_URL="mysql://x": expected a URL starting with postgres:// or postgresql://',
+    ],
+    [
+      'HOST',
+      'http://x',
+      'Invalid HOST="http://x": expected a host name or IP address such as 127.0.0.1 or 0.0.0.0',
+    ],
+    [
+      'LOG_LEVEL',
+      'loud',
+      'Invalid LOG_LEVEL="loud": expected one of fatal, error, warn, info, debug, trace, silent',
+    ],
+    [
+      'CORS_ORIGINS',
+      'ops.example.com',
+      'Invalid CORS_ORIGINS="ops.example.com": expected a comma-separated list of origins such as https://ops.example.com',
+    ],
+  ])('stops on %s=%s with one line naming it', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+});
