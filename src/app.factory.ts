@@ -9,6 +9,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { useBodyParsing } from './common/body-parsing.js';
 import { badRequest, flattenValidationErrors } from './common/field-errors.js';
 import type { AppConfig } from './config/app-config.js';
+import { IngestEvents } from './readings/ingest-events.js';
 import { SitewatchIoAdapter } from './realtime/io-adapter.js';
 
 /** Thrown when a listener cannot bind; its message names the port and the variable to change. */
@@ -23,7 +24,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   app.useLogger(app.get(Logger));
   app.set('query parser', 'simple');
-  useBodyParsing(app);
+  const ingest = app.get(IngestEvents);
+  useBodyParsing(app, () => ingest.rejected('http'));
   if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: config.corsOrigins });
   }

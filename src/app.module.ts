@@ -1,8 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { AlertsModule } from './alerts/alerts.module.js';
+import { Clock } from './common/clock.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ReadingsModule } from './readings/readings.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { pinoOptions } from './common/logging.js';
@@ -14,12 +18,15 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      providers: [{ provide: APP_CONFIG, useValue: config }],
-      exports: [APP_CONFIG],
+      providers: [{ provide: APP_CONFIG, useValue: config }, Clock],
+      exports: [APP_CONFIG, Clock],
       imports: [
         LoggerModule.forRoot(pinoOptions(config.logLevel)),
+        ScheduleModule.forRoot(),
         DatabaseModule,
         ReadingsModule,
+        MetricsModule,
+        AlertsModule,
         RealtimeModule,
         HealthModule,
       ],

@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 
 export const BODY_LIMIT = '64kb';
 export const BATCH_BODY_LIMIT = '1mb';
+const INGEST_PATHS = new Set(['/receive-json', '/api/readings/batch']);
 
 interface BodyParserError extends Error {
   status?: number;
@@ -14,11 +15,14 @@ interface BodyParserError extends Error {
  * JSON bodies: 64 KiB, 1 MiB for the batch endpoint. Parser errors (bad JSON, too large) are
  * answered here as JSON, since they happen before Nest's router and filters.
  */
-export function useBodyParsing(app: INestApplication): void {
+export function useBodyParsing(app: INestApplication, onIngestRejected: () => void): void {
   app.use('/api/readings/batch', express.json({ limit: BATCH_BODY_LIMIT }));
   app.use(express.json({ limit: BODY_LIMIT }));
-  app.use((error: BodyParserError, _req: Request, res: Response, next: NextFunction) => {
+  app.use((error: BodyParserError, req: Request, res: Response, next: NextFunction) => {
     const status = error.status ?? 500;
+    if (status < 500 && INGEST_PATHS.has(req.path)) {
+      onIngestRejected();
+    }
     if (error.type === 'entity.too.large') {
       res.status(413).json({
         statusCode: 413,

@@ -1,7 +1,16 @@
 import {
+  type AlertRules,
+  DEFAULT_RULES,
+  readRulesFile,
+  RulesError,
+} from '../alerts/alert-rules.js';
+import {
+  ConfigError,
   type Env,
   readEnum,
   readHost,
+  readInt,
+  readOptionalString,
   readList,
   readPort,
   readString,
@@ -21,6 +30,8 @@ export interface AppConfig {
   databasePath: string;
   corsOrigins: string[];
   logLevel: LogLevel;
+  alertDedupSeconds: number;
+  alertRules: AlertRules;
 }
 
 function isOrigin(item: string): boolean {
@@ -49,7 +60,24 @@ export function loadConfig(env: Env): AppConfig {
       'a comma-separated list of origins such as https://ops.example.com',
     ),
     logLevel: readEnum(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    alertDedupSeconds: readInt(env, 'ALERT_DEDUP_SECONDS', 300, 1, 7 * 86400),
+    alertRules: readAlertRules(env),
   };
+}
+
+function readAlertRules(env: Env): AlertRules {
+  const path = readOptionalString(env, 'ALERT_RULES_FILE');
+  if (path === undefined) {
+    return DEFAULT_RULES;
+  }
+  try {
+    return readRulesFile(path);
+  } catch (error) {
+    if (error instanceof RulesError) {
+      throw new ConfigError('ALERT_RULES_FILE', path, `a JSON rules file (${error.message})`);
+    }
+    throw error;
+  }
 }
 
 /** Options shared by every config: a test overrides a few fields of the defaults. */

@@ -2,12 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { InitialSchema1764000000000 } from '../../migrations/1764000000000-initial-schema.js';
+import { Alerts1764000001000 } from '../../migrations/1764000001000-alerts.js';
+import { Alert } from '../alerts/alert.entity.js';
 import { ActivityLog } from '../occupancy/activity-log.entity.js';
 import { SensorData } from '../readings/sensor-data.entity.js';
 import { SensorValue } from '../readings/sensor-value.entity.js';
 
-export const ENTITIES = [SensorData, SensorValue, ActivityLog];
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const ENTITIES = [SensorData, SensorValue, ActivityLog, Alert];
+export const MIGRATIONS = [InitialSchema1764000000000, Alerts1764000001000];
 
 export interface DatabaseSettings {
   databaseUrl?: string;

@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { badRequest } from '../common/field-errors.js';
 import { ReceiveReadingDto } from './dto/receive-reading.dto.js';
+import { IngestRejectionFilter } from './ingest-rejection.filter.js';
 import { ReadingWriter } from './reading-writer.js';
 import { checkReading, toReadingInput } from './reading-validation.js';
 import type { ReadingInput, StoredReading } from './reading.js';
@@ -11,6 +12,7 @@ export const MAX_BATCH = 1000;
 /** HTTP ingest: gas handhelds post one document, gateways that buffered post a batch. */
 @ApiTags('readings')
 @Controller()
+@UseFilters(IngestRejectionFilter)
 export class IngestController {
   constructor(private readonly writer: ReadingWriter) {}
 

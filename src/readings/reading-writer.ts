@@ -9,6 +9,13 @@ import { TransactionRunner } from '../database/transaction-runner.js';
 import { insertReadings, type PendingReading } from './reading-inserts.js';
 import type { ReadingInput, ReadingOrigin, StoredReading } from './reading.js';
 
+/** One finished transaction of the write path: for metrics. */
+export interface CommitOutcome {
+  readings: number;
+  seconds: number;
+  ok: boolean;
+}
+
 interface WriteJob {
   pending: PendingReading[];
   resolve: (stored: StoredReading[]) => void;
@@ -28,6 +35,7 @@ const MAX_GROUP_READINGS = 2000;
 export class ReadingWriter implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ReadingWriter.name);
   private readonly committed = new Listeners<StoredReading>(ReadingWriter.name);
+  private readonly outcomes = new Listeners<CommitOutcome>(ReadingWriter.name);
   private queue: WriteJob[] = [];
   private draining: Promise<void> | null = null;
   private closed = false;
@@ -39,6 +47,11 @@ export class ReadingWriter implements BeforeApplicationShutdown {
   /** Calls `listener` with every reading right after its transaction committed. */
   onCommitted(listener: Listener<StoredReading>): () => void {
     return this.committed.subscribe(listener);
+  }
+
+  /** Calls `listener` after every transaction, committed or failed. */
+  onOutcome(listener: Listener<CommitOutcome>): () => void {
+    return this.outcomes.subscribe(listener);
   }
 
   /** Transactions committed so far: far fewer than readings under load (group commit). */
@@ -94,6 +107,7 @@ export class ReadingWriter implements BeforeApplicationShutdown {
 
   private async commit(jobs: WriteJob[]): Promise<void> {
     const pending = jobs.flatMap((job) => job.pending);
+    const started = performance.now();
     let stored: StoredReading[];
     try {
       stored = await this.tx.run((manager) => insertReadings(manager, this.tx, pending));
@@ -107,11 +121,21 @@ export class ReadingWriter implements BeforeApplicationShutdown {
       }
       this.uncommitted -= pending.length;
       this.logger.error(`Commit of ${pending.length} reading(s) failed: ${String(error)}`);
+      this.outcomes.emit({
+        readings: pending.length,
+        seconds: (performance.now() - started) / 1000,
+        ok: false,
+      });
       jobs[0].reject(error);
       return;
     }
     this.uncommitted -= pending.length;
     this.transactions++;
+    this.outcomes.emit({
+      readings: pending.length,
+      seconds: (performance.now() - started) / 1000,
+      ok: true,
+    });
     let offset = 0;
     for (const job of jobs) {
       job.resolve(stored.slice(offset, offset + job.pending.length));

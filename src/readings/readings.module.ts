@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IngestEvents } from './ingest-events.js';
 import { IngestController } from './ingest.controller.js';
+import { IngestRejectionFilter } from './ingest-rejection.filter.js';
 import { ReadingWriter } from './reading-writer.js';
 import { ReadingsCsvController } from './readings-csv.controller.js';
 import { ReadingsController } from './readings.controller.js';
@@ -11,7 +13,7 @@ import { SensorValue } from './sensor-value.entity.js';
 @Module({
   imports: [TypeOrmModule.forFeature([SensorData, SensorValue])],
   controllers: [IngestController, ReadingsController, ReadingsCsvController],
-  providers: [ReadingsService, ReadingWriter],
-  exports: [ReadingsService, ReadingWriter],
+  providers: [ReadingsService, ReadingWriter, IngestEvents, IngestRejectionFilter],
+  exports: [ReadingsService, ReadingWriter, IngestEvents],
 })
 export class ReadingsModule {}

@@ -57,6 +57,11 @@ export class ReadingsService {
     return toStoredReading(row);
   }
 
+  /** How many readings have ts >= since (an index range count). */
+  countSince(since: number): Promise<number> {
+    return this.readings.createQueryBuilder('r').where('r.ts >= :since', { since }).getCount();
+  }
+
   /** Readings with ts >= since, oldest first, continuing after (since, afterId) when given. */
   async since(
     since: number,

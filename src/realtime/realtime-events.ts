@@ -1,8 +1,12 @@
+import type { MonitorEvent } from '../metrics/monitor.types.js';
 import type { StoredReading } from '../readings/reading.js';
 
 /** Events the server sends, by name: the one list for the gateway, the SSE stream and clients. */
 export interface ServerEvents {
   update_data: (reading: StoredReading) => void;
+  event: (event: MonitorEvent) => void;
+  alert: (alert: Record<string, unknown>) => void;
+  status: (status: Record<string, unknown>) => void;
 }
 
 /** Events a client may send; each is acknowledged with `{ ok, error? }`. */

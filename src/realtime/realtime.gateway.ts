@@ -10,7 +10,9 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { isDeviceId } from '../common/text.js';
-import { ReadingWriter } from '../readings/reading-writer.js';
+import { MonitorService } from '../metrics/monitor.service.js';
+import type { LiveEnvelope } from '../metrics/monitor.types.js';
+import { PrometheusService } from '../metrics/prometheus.service.js';
 import type { StoredReading } from '../readings/reading.js';
 import {
   type Ack,
@@ -33,10 +35,15 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   @WebSocketServer()
   private readonly server: IoServer;
 
-  constructor(private readonly writer: ReadingWriter) {}
+  constructor(
+    private readonly monitor: MonitorService,
+    prometheus: PrometheusService,
+  ) {
+    prometheus.reportClients('socket.io', () => this.server?.engine?.clientsCount ?? 0);
+  }
 
   afterInit(): void {
-    this.unsubscribe = this.writer.onCommitted((reading) => this.pushReading(reading));
+    this.unsubscribe = this.monitor.subscribe((message) => this.push(message));
   }
 
   onModuleDestroy(): void {
@@ -77,8 +84,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     return { ok: true };
   }
 
-  private pushReading(reading: StoredReading): void {
-    // One broadcast: Socket.IO encodes the packet once for every receiving client.
-    this.server.to([ALL_DEVICES_ROOM, deviceRoom(reading.id)]).emit('update_data', reading);
+  private push({ event, data }: LiveEnvelope): void {
+    // One broadcast per message: Socket.IO encodes the packet once for every receiving client.
+    if (event === 'update_data') {
+      const reading = data as StoredReading;
+      this.server.to([ALL_DEVICES_ROOM, deviceRoom(reading.id)]).emit('update_data', reading);
+    } else {
+      this.server.emit(event as keyof ServerEvents, data as never);
+    }
   }
 }

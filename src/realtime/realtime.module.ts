@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { ReadingsModule } from '../readings/readings.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 
 @Module({
-  imports: [ReadingsModule],
+  imports: [MetricsModule],
   providers: [RealtimeGateway],
 })
 export class RealtimeModule {}

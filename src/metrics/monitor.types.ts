@@ -1,0 +1,63 @@
+export const EVENT_TYPES = [
+  'reading',
+  'occupancy',
+  'activity',
+  'device',
+  'gateway',
+  'alert',
+  'error',
+  'warning',
+  'info',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface MonitorEvent {
+  id: number;
+  type: EventType;
+  message: string;
+  details: Record<string, unknown>;
+  /** Unix seconds. */
+  at: number;
+}
+
+export type ComponentState = 'online' | 'offline' | 'error';
+export type ComponentName = 'database' | 'mqtt' | 'tcp' | 'redis' | 'notifications';
+
+export interface ComponentStatus {
+  status: ComponentState;
+  detail: string;
+  /** Unix seconds of the last change. */
+  since: number;
+}
+
+export type OverallStatus = 'healthy' | 'degraded' | 'partial' | 'error';
+
+export interface Metrics {
+  readingsToday: number;
+  readingsLastHour: number;
+  acceptanceRate: number;
+  writeQueue: number;
+  failedWrites: number;
+  rejectedInputs: number;
+  occupancy: number;
+  devicesOnline: number;
+  devicesOffline: number;
+  openAlerts: number;
+  eventsPerMinute: number[];
+  uptimeSeconds: number;
+}
+
+/** Gauges that other modules own and report: the monitor only keeps their last value. */
+export type ReportedGauge =
+  'occupancy' | 'devicesOnline' | 'devicesOffline' | 'openAlerts' | 'openErrorAlerts';
+
+/** A message for live clients: a Socket.IO event name and its payload, the same on SSE. */
+export interface LiveMessage {
+  event: string;
+  data: unknown;
+}
+
+/** What a listener of the monitor receives, with the replay id SSE uses (none for `status`). */
+export interface LiveEnvelope extends LiveMessage {
+  id?: number;
+}
