@@ -95,7 +95,10 @@ export class AlertsService {
       acknowledgedAt: null,
       resolvedAt: null,
     });
-    return { alert: await repo.save(created), transition: 'raised', superseded };
+    const saved = await repo.save(created);
+    // bigint ids come back from an insert as strings on SQLite
+    saved.id = Number(saved.id);
+    return { alert: saved, transition: 'raised', superseded };
   }
 
   /** Resolves the open alert of a rule and subject, when its condition has cleared. */

@@ -1,4 +1,14 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_RULES } from '../alerts/alert-rules.js';
 import { loadConfig } from './app-config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sitewatch-config-'));
+const rulesFile = join(dir, 'rules.json');
+writeFileSync(rulesFile, JSON.stringify({ gas: { CO: { warning: 25, error: 100 } } }));
+const badRulesFile = join(dir, 'bad-rules.json');
+writeFileSync(badRulesFile, JSON.stringify({ gas: { H2S: { warning: 'ten' } } }));
 import { ConfigError } from './env-parsers.js';
 
 describe(loadConfig.name, () => {
@@ -10,6 +20,8 @@ describe(loadConfig.name, () => {
       databasePath: 'data/sitewatch.sqlite',
       corsOrigins: [],
       logLevel: 'info',
+      alertDedupSeconds: 300,
+      alertRules: DEFAULT_RULES,
     });
   });
 
@@ -21,6 +33,8 @@ describe(loadConfig.name, () => {
       DATABASE_PATH: '/var/lib/sitewatch/db.sqlite',
       CORS_ORIGINS: 'https://ops.example.com, http://localhost:3000',
       LOG_LEVEL: 'debug',
+      ALERT_DEDUP_SECONDS: '60',
+      ALERT_RULES_FILE: rulesFile,
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -29,6 +43,11 @@ describe(loadConfig.name, () => {
       databasePath: '/var/lib/sitewatch/db.sqlite',
       corsOrigins: ['https://ops.example.com', 'http://localhost:3000'],
       logLevel: 'debug',
+      alertDedupSeconds: 60,
+      alertRules: {
+        ...DEFAULT_RULES,
+        gas: { ...DEFAULT_RULES.gas, CO: { warning: 25, error: 100 } },
+      },
     });
   });
 
@@ -60,6 +79,17 @@ describe(loadConfig.name, () => {
       'ops.example.com',
       'Invalid CORS_ORIGINS="ops.example.com": expected a comma-separated list of origins such as https://ops.example.com',
     ],
+    [
+      'ALERT_DEDUP_SECONDS',
+      '0',
+      'Invalid ALERT_DEDUP_SECONDS="0": expected a whole number from 1 to 604800',
+    ],
+    [
+      'ALERT_RULES_FILE',
+      badRulesFile,
+      `Invalid ALERT_RULES_FILE=${JSON.stringify(badRulesFile)}: expected a JSON rules file (gas.H2S.warning must be a number ≥ 0, not "ten")`,
+    ],
+    ['ALERT_RULES_FILE', join(dir, 'missing.json'), 'cannot read it'],
   ])('stops on %s=%s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

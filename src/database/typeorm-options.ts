@@ -23,7 +23,8 @@ export function typeormOptions(settings: DatabaseSettings): DataSourceOptions {
     migrations: MIGRATIONS,
     migrationsRun: false,
     synchronize: false,
-    logging: ['error'] as 'error'[],
+    // Query errors surface as exceptions and are logged where handled; a unique-index race is expected.
+    logging: false,
   };
   if (settings.databaseUrl) {
     return {

@@ -68,7 +68,7 @@ export class MonitorService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     // Today's count survives a restart: counted once at start, then kept as readings commit.
     const midnight = localMidnight(this.clock.now());
-    this.today = { midnight, count: await this.readings.countSince(midnight / 1000) };
+    this.today = { midnight, count: await this.readings.countReceivedSince(midnight / 1000) };
     this.unsubscribers.push(
       this.ingest.onRejected(({ channel, count }) => this.recordIngest(channel, false, count)),
     );

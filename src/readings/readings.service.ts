@@ -57,9 +57,16 @@ export class ReadingsService {
     return toStoredReading(row);
   }
 
-  /** How many readings have ts >= since (an index range count). */
-  countSince(since: number): Promise<number> {
-    return this.readings.createQueryBuilder('r').where('r.ts >= :since', { since }).getCount();
+  /**
+   * Readings received since `since`. The ts index bounds the scan to readings stamped within a
+   * day before it, so a start-up count stays fast on years of data; a late batch of older
+   * readings received today before a restart is the one thing it misses.
+   */
+  countReceivedSince(since: number): Promise<number> {
+    return this.readings
+      .createQueryBuilder('r')
+      .where('r.ts >= :earliest AND r.receivedAt >= :since', { earliest: since - 86400, since })
+      .getCount();
   }
 
   /** Readings with ts >= since, oldest first, continuing after (since, afterId) when given. */
