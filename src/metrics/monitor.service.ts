@@ -80,7 +80,7 @@ export class MonitorService implements OnModuleInit, OnModuleDestroy {
       }),
     );
     this.unsubscribers.push(
-      this.writer.onOutcome(({ ok, readings }) => {
+      this.writer.onOutcome(({ ok, items: readings }) => {
         if (!ok) {
           this.failedWrites += readings;
           this.logEvent('error', `Failed to store ${readings} reading(s)`, { count: readings });

@@ -1,0 +1,136 @@
+import { Logger, ServiceUnavailableException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { type Listener, Listeners } from '../common/listeners.js';
+import type { TransactionRunner } from './transaction-runner.js';
+
+/** One finished transaction: for metrics. */
+export interface CommitOutcome {
+  items: number;
+  seconds: number;
+  ok: boolean;
+}
+
+interface Job<TIn, TOut> {
+  items: TIn[];
+  resolve: (results: TOut[]) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface GroupCommitOptions<TIn, TOut> {
+  name: string;
+  /** Items committed in one transaction at most; a larger queue is split over several. */
+  maxGroup: number;
+  /** Writes `items` inside the transaction and returns one result per item, in order. */
+  write: (manager: EntityManager, items: TIn[]) => Promise<TOut[]>;
+  /** Called with each group's results right after it committed, in commit order. */
+  afterCommit?: (results: TOut[]) => void;
+}
+
+/**
+ * Group commit. Jobs that arrive while a transaction is running wait together and go into
+ * the next one, so a busy server shares one transaction among many while an idle one commits
+ * each at once. A job's promise resolves only after its transaction committed; a job is
+ * stored whole or not at all, and a failing job does not fail the others that shared its
+ * transaction (each is retried alone).
+ */
+export class GroupCommit<TIn, TOut> {
+  private readonly logger: Logger;
+  private readonly outcomes: Listeners<CommitOutcome>;
+  private queue: Job<TIn, TOut>[] = [];
+  private draining: Promise<void> | null = null;
+  private closed = false;
+  private uncommitted = 0;
+  private transactions = 0;
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly options: GroupCommitOptions<TIn, TOut>,
+  ) {
+    this.logger = new Logger(options.name);
+    this.outcomes = new Listeners<CommitOutcome>(options.name);
+  }
+
+  /** Items accepted and not yet committed. */
+  get waiting(): number {
+    return this.uncommitted;
+  }
+
+  /** Transactions committed so far: far fewer than items under load. */
+  get committedTransactions(): number {
+    return this.transactions;
+  }
+
+  onOutcome(listener: Listener<CommitOutcome>): () => void {
+    return this.outcomes.subscribe(listener);
+  }
+
+  submit(items: TIn[]): Promise<TOut[]> {
+    if (this.closed) {
+      return Promise.reject(new ServiceUnavailableException('sitewatch is shutting down'));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ items, resolve, reject });
+      this.uncommitted += items.length;
+      this.draining ??= this.drain();
+    });
+  }
+
+  /** Refuses new jobs and waits until every accepted one is committed or failed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      await this.commit(this.takeGroup());
+    }
+    this.draining = null;
+  }
+
+  private takeGroup(): Job<TIn, TOut>[] {
+    let count = 0;
+    let n = 0;
+    while (
+      n < this.queue.length &&
+      (n === 0 || count + this.queue[n].items.length <= this.options.maxGroup)
+    ) {
+      count += this.queue[n].items.length;
+      n++;
+    }
+    return this.queue.splice(0, n);
+  }
+
+  private async commit(jobs: Job<TIn, TOut>[]): Promise<void> {
+    const items = jobs.flatMap((job) => job.items);
+    const started = performance.now();
+    let results: TOut[];
+    try {
+      results = await this.tx.run((manager) => this.options.write(manager, items));
+    } catch (error) {
+      if (jobs.length > 1) {
+        for (const job of jobs) {
+          await this.commit([job]);
+        }
+        return;
+      }
+      this.finish(items.length, started, false);
+      this.logger.error(`Commit of ${items.length} item(s) failed: ${String(error)}`);
+      jobs[0].reject(error);
+      return;
+    }
+    this.transactions++;
+    this.finish(items.length, started, true);
+    let offset = 0;
+    for (const job of jobs) {
+      job.resolve(results.slice(offset, offset + job.items.length));
+      offset += job.items.length;
+    }
+    this.options.afterCommit?.(results);
+  }
+
+  private finish(items: number, started: number, ok: boolean): void {
+    this.uncommitted -= items;
+    this.outcomes.emit({ items, seconds: (performance.now() - started) / 1000, ok });
+  }
+}
