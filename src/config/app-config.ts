@@ -32,6 +32,14 @@ export interface AppConfig {
   logLevel: LogLevel;
   alertDedupSeconds: number;
   alertRules: AlertRules;
+  tcpHost: string;
+  tcpPort: number;
+  tcpMaxConnections: number;
+  tcpMaxCommandsPerSecond: number;
+  tcpIdleSeconds: number;
+  maxOccupancy: number;
+  activityLogFile: string;
+  heartbeatTimeoutSeconds: number;
 }
 
 function isOrigin(item: string): boolean {
@@ -62,6 +70,14 @@ export function loadConfig(env: Env): AppConfig {
     logLevel: readEnum(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     alertDedupSeconds: readInt(env, 'ALERT_DEDUP_SECONDS', 300, 1, 7 * 86400),
     alertRules: readAlertRules(env),
+    tcpHost: readHost(env, 'TCP_HOST', '127.0.0.1'),
+    tcpPort: readPort(env, 'TCP_PORT', 12345),
+    tcpMaxConnections: readInt(env, 'TCP_MAX_CONNECTIONS', 1000, 1, 100000),
+    tcpMaxCommandsPerSecond: readInt(env, 'TCP_MAX_COMMANDS_PER_SECOND', 100, 1, 100000),
+    tcpIdleSeconds: readInt(env, 'TCP_IDLE_SECONDS', 300, 0, 86400),
+    maxOccupancy: readInt(env, 'MAX_OCCUPANCY', 100, 0, 1000000),
+    activityLogFile: readString(env, 'ACTIVITY_LOG_FILE', 'data/activity_log.txt'),
+    heartbeatTimeoutSeconds: readInt(env, 'HEARTBEAT_TIMEOUT_SECONDS', 60, 1, 7 * 86400),
   };
 }
 
