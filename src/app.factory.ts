@@ -8,12 +8,10 @@ import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { useBodyParsing } from './common/body-parsing.js';
 import { badRequest, flattenValidationErrors } from './common/field-errors.js';
+import { listenError } from './common/listen-error.js';
 import type { AppConfig } from './config/app-config.js';
 import { IngestEvents } from './readings/ingest-events.js';
 import { SitewatchIoAdapter } from './realtime/io-adapter.js';
-
-/** Thrown when a listener cannot bind; its message names the port and the variable to change. */
-export class ListenError extends Error {}
 
 /** Builds the application for `config` without listening: main.ts and the tests share it. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
@@ -60,13 +58,7 @@ export async function listen(app: INestApplication, config: AppConfig): Promise<
   try {
     await app.listen(config.port, config.host);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      throw new ListenError(
-        `Cannot listen for HTTP on ${config.host}:${config.port} (${code}): set PORT (or HOST) to a free port, or 0 for any`,
-      );
-    }
-    throw error;
+    throw listenError(error, 'HTTP', config.host, config.port, 'PORT (or HOST)');
   }
   const { port } = app.getHttpServer().address() as AddressInfo;
   new NestLogger('Http').log(`listening http ${config.host}:${port}`);

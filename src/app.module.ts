@@ -5,7 +5,10 @@ import { AlertsModule } from './alerts/alerts.module.js';
 import { Clock } from './common/clock.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DevicesModule } from './devices/devices.module.js';
 import { HealthModule } from './health/health.module.js';
+import { OccupancyModule } from './occupancy/occupancy.module.js';
+import { TcpModule } from './tcp/tcp.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ReadingsModule } from './readings/readings.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -27,6 +30,9 @@ export class AppModule {
         ReadingsModule,
         MetricsModule,
         AlertsModule,
+        OccupancyModule,
+        DevicesModule,
+        TcpModule,
         RealtimeModule,
         HealthModule,
       ],

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { createApp, listen, ListenError } from './app.factory.js';
+import { createApp, listen } from './app.factory.js';
+import { ListenError } from './common/listen-error.js';
 import { loadConfig } from './config/app-config.js';
 import { ConfigError } from './config/env-parsers.js';
 

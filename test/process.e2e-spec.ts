@@ -35,7 +35,12 @@ describe('the sitewatch process (e2e)', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const run = runServer({ PORT: String(port), DATABASE_PATH: join(dir, 'db.sqlite') });
+      const run = runServer({
+        PORT: String(port),
+        TCP_PORT: '0',
+        DATABASE_PATH: join(dir, 'db.sqlite'),
+        ACTIVITY_LOG_FILE: join(dir, 'activity.txt'),
+      });
       expect(await run.exited).toBe(78);
       expect(run.output()).toContain(
         `Cannot listen for HTTP on 127.0.0.1:${port} (EADDRINUSE): set PORT`,
@@ -46,7 +51,10 @@ describe('the sitewatch process (e2e)', () => {
   });
 
   it('creates the SQLite file with its folder, in WAL mode, and logs the bound port', async () => {
-    const server = await startServer({ DATABASE_PATH: join(dir, 'nested', 'deeper', 'db.sqlite') });
+    const server = await startServer({
+      DATABASE_PATH: join(dir, 'nested', 'deeper', 'db.sqlite'),
+      ACTIVITY_LOG_FILE: join(dir, 'activity.txt'),
+    });
     try {
       await request(server.url).post('/receive-json').send(readingDoc()).expect(201);
       expect(server.output()).toMatch(/"msg":"listening http 127\.0\.0\.1:\d+"/);
@@ -64,7 +72,10 @@ describe('the sitewatch process (e2e)', () => {
   });
 
   it('commits every accepted reading when stopped with SIGTERM under load', async () => {
-    const env = { DATABASE_PATH: join(dir, 'db.sqlite') };
+    const env = {
+      DATABASE_PATH: join(dir, 'db.sqlite'),
+      ACTIVITY_LOG_FILE: join(dir, 'activity.txt'),
+    };
     const server = await startServer(env);
     const accepted: number[] = [];
     let stopped = false;

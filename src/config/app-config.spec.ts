@@ -22,6 +22,14 @@ describe(loadConfig.name, () => {
       logLevel: 'info',
       alertDedupSeconds: 300,
       alertRules: DEFAULT_RULES,
+      tcpHost: '127.0.0.1',
+      tcpPort: 12345,
+      tcpMaxConnections: 1000,
+      tcpMaxCommandsPerSecond: 100,
+      tcpIdleSeconds: 300,
+      maxOccupancy: 100,
+      activityLogFile: 'data/activity_log.txt',
+      heartbeatTimeoutSeconds: 60,
     });
   });
 
@@ -35,6 +43,14 @@ describe(loadConfig.name, () => {
       LOG_LEVEL: 'debug',
       ALERT_DEDUP_SECONDS: '60',
       ALERT_RULES_FILE: rulesFile,
+      TCP_HOST: '0.0.0.0',
+      TCP_PORT: '0',
+      TCP_MAX_CONNECTIONS: '10',
+      TCP_MAX_COMMANDS_PER_SECOND: '5',
+      TCP_IDLE_SECONDS: '0',
+      MAX_OCCUPANCY: '40',
+      ACTIVITY_LOG_FILE: '/var/log/sitewatch/activity.txt',
+      HEARTBEAT_TIMEOUT_SECONDS: '30',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -48,6 +64,14 @@ describe(loadConfig.name, () => {
         ...DEFAULT_RULES,
         gas: { ...DEFAULT_RULES.gas, CO: { warning: 25, error: 100 } },
       },
+      tcpHost: '0.0.0.0',
+      tcpPort: 0,
+      tcpMaxConnections: 10,
+      tcpMaxCommandsPerSecond: 5,
+      tcpIdleSeconds: 0,
+      maxOccupancy: 40,
+      activityLogFile: '/var/log/sitewatch/activity.txt',
+      heartbeatTimeoutSeconds: 30,
     });
   });
 

@@ -6,8 +6,11 @@ import { PrometheusService } from './prometheus.service.js';
 import type { LiveEnvelope } from './monitor.types.js';
 
 const KEEP_ALIVE_MS = 30000;
-/** A client that lets this much pile up unread is cut off rather than held in memory. */
-const MAX_UNSENT_BYTES = 1024 * 1024;
+/**
+ * A client that lets this much pile up unread (beyond what the kernel holds) is cut off rather
+ * than held in memory; it reconnects with Last-Event-ID and gets the rest from the replay buffer.
+ */
+const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 
 // Each message is framed once, however many clients receive it.
 const frames = new WeakMap<LiveEnvelope, string>();

@@ -33,6 +33,9 @@ export async function startTestApp(
     port: 0,
     databasePath: join(workDir, 'sitewatch.sqlite'),
     databaseUrl: scratch?.url,
+    tcpHost: '127.0.0.1',
+    tcpPort: 0,
+    activityLogFile: join(workDir, 'activity_log.txt'),
     logLevel: (process.env.SITEWATCH_TEST_LOG_LEVEL as AppConfig['logLevel']) ?? 'error',
     ...overrides,
   });

@@ -20,14 +20,22 @@ function reachable(url) {
 
 for (const [name, url] of [['SITEWATCH_TEST_DATABASE_URL', env.SITEWATCH_TEST_DATABASE_URL]]) {
   if (!(await reachable(url))) {
-    process.stderr.write(`test:services: ${name}=${url} does not answer; start the service or set ${name}\n`);
+    process.stderr.write(
+      `test:services: ${name}=${url} does not answer; start the service or set ${name}\n`,
+    );
     process.exit(1);
   }
 }
 
 const jest = spawnSync(
   process.execPath,
-  ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--config', 'jest.services.config.js', ...process.argv.slice(2)],
+  [
+    '--experimental-vm-modules',
+    'node_modules/jest/bin/jest.js',
+    '--config',
+    'jest.services.config.js',
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit', env },
 );
 process.exit(jest.status ?? 1);

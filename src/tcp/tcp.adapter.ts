@@ -1,0 +1,153 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { listenError } from '../common/listen-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DevicesService } from '../devices/devices.service.js';
+import { MonitorService } from '../metrics/monitor.service.js';
+import { commandAction, connectionAction } from '../occupancy/facility-actions.js';
+import { OccupancyService } from '../occupancy/occupancy.service.js';
+import { type CommandHandler, TcpConnection } from './tcp-connection.js';
+import type { TcpCommand } from './tcp-line.parser.js';
+
+/**
+ * The facility device adapter: a raw TCP listener speaking the line protocol. It parses and
+ * answers; occupancy and presence belong to their services.
+ */
+@Injectable()
+export class TcpAdapter implements OnApplicationBootstrap, OnApplicationShutdown, CommandHandler {
+  private readonly logger = new Logger(TcpAdapter.name);
+  private readonly connections = new Set<TcpConnection>();
+  private server?: Server;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly occupancy: OccupancyService,
+    private readonly devices: DevicesService,
+    private readonly monitor: MonitorService,
+  ) {}
+
+  /** The port actually bound (TCP_PORT may be 0). */
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { tcpHost: host, tcpPort: port } = this.config;
+    const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error) =>
+        reject(listenError(error, 'TCP', host, port, 'TCP_PORT (or TCP_HOST)')),
+      );
+      server.listen(port, host, () => resolve());
+    });
+    server.on('error', (error) => {
+      this.logger.error(`TCP listener error: ${error.message}`);
+      this.monitor.updateComponent('tcp', 'error', error.message);
+    });
+    this.server = server;
+    this.logger.log(`listening tcp ${host}:${this.port}`);
+    this.monitor.updateComponent('tcp', 'online', `${host}:${this.port}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.server) {
+      return;
+    }
+    const closed = new Promise((resolve) => this.server!.close(resolve));
+    this.connections.forEach((connection) => connection.socket.destroy());
+    await closed;
+    this.monitor.updateComponent('tcp', 'offline', 'stopped');
+  }
+
+  private accept(socket: Socket): void {
+    if (this.connections.size >= this.config.tcpMaxConnections) {
+      socket.end(
+        `ERR too many connections (TCP_MAX_CONNECTIONS=${this.config.tcpMaxConnections})\n`,
+      );
+      socket.on('error', () => undefined);
+      this.monitor.logEvent(
+        'warning',
+        `Refused a TCP connection from ${socket.remoteAddress}: ${this.config.tcpMaxConnections} already open`,
+      );
+      return;
+    }
+    const connection = new TcpConnection(socket, this, {
+      maxCommandsPerSecond: this.config.tcpMaxCommandsPerSecond,
+      idleSeconds: this.config.tcpIdleSeconds,
+    });
+    this.connections.add(connection);
+  }
+
+  async handle(command: TcpCommand, connection: TcpConnection): Promise<string> {
+    try {
+      switch (command.kind) {
+        case 'invalid':
+          return `ERR ${command.reason}`;
+        case 'ping':
+          this.sighted(connection);
+          return 'PONG';
+        case 'hello':
+          connection.deviceId = command.deviceId;
+          this.sighted(connection);
+          this.monitor.logEvent(
+            'device',
+            `Device ${command.deviceId} connected over TCP from ${connection.remote}`,
+            { deviceId: command.deviceId },
+          );
+          return `OK ${(await this.occupancy.apply(connectionAction(command.deviceId, true))).occupancy}`;
+        case 'facility': {
+          this.sighted(connection);
+          const entry = await this.occupancy.apply(
+            commandAction(command.name, connection.deviceId),
+          );
+          this.monitor.recordIngest('tcp', true);
+          return `OK ${entry.occupancy}`;
+        }
+      }
+    } catch (error) {
+      this.logger.error(`${connection.remote}: ${String(error)}`);
+      return 'ERR temporarily unavailable, try again';
+    }
+  }
+
+  rejected(connection: TcpConnection, reason: string): void {
+    this.monitor.recordIngest('tcp', false);
+    this.logger.debug(`${connection.remote}: ${reason}`);
+  }
+
+  closed(connection: TcpConnection): void {
+    this.connections.delete(connection);
+    const who = connection.deviceId
+      ? `Device ${connection.deviceId}`
+      : `TCP client ${connection.remote}`;
+    this.monitor.logEvent('device', `${who} disconnected`, {
+      deviceId: connection.deviceId,
+      remote: connection.remote,
+    });
+    if (connection.deviceId) {
+      this.occupancy
+        .apply(connectionAction(connection.deviceId, false))
+        .catch((error: unknown) =>
+          this.logger.error(
+            `Logging the disconnect of ${connection.deviceId} failed: ${String(error)}`,
+          ),
+        );
+    }
+  }
+
+  private sighted(connection: TcpConnection): void {
+    if (connection.deviceId) {
+      this.devices.seen(connection.deviceId, { kind: 'facility', channel: 'tcp' });
+    }
+  }
+}
