@@ -223,6 +223,17 @@ describe('occupancy limits and persistence (e2e)', () => {
     }
   });
 
+  it('closes a connection idle for TCP_IDLE_SECONDS', async () => {
+    const t = await startTestApp({ tcpIdleSeconds: 1 });
+    try {
+      const quiet = await TcpClient.connect(t.app.get(TcpAdapter).port);
+      await quiet.waitClosed(3000);
+      expect(quiet.lines).toEqual(['ERR idle for 1 s']);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('limits connections and the command rate', async () => {
     const t = await startTestApp({ tcpMaxConnections: 2, tcpMaxCommandsPerSecond: 5 });
     const port = t.app.get(TcpAdapter).port;
