@@ -6,6 +6,7 @@ import { Clock } from './common/clock.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DevicesModule } from './devices/devices.module.js';
+import { GatewaysModule } from './gateways/gateways.module.js';
 import { HealthModule } from './health/health.module.js';
 import { OccupancyModule } from './occupancy/occupancy.module.js';
 import { TcpModule } from './tcp/tcp.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         OccupancyModule,
         DevicesModule,
         TcpModule,
+        GatewaysModule,
         RealtimeModule,
         HealthModule,
       ],

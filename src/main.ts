@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { createApp, listen } from './app.factory.js';
-import { ListenError } from './common/listen-error.js';
+import { StartupError } from './common/startup-error.js';
 import { loadConfig } from './config/app-config.js';
 import { ConfigError } from './config/env-parsers.js';
 
 /** Prints one line for the operator and stops: bad configuration and busy ports are not crashes. */
 function stop(error: unknown): never {
-  const known = error instanceof ConfigError || error instanceof ListenError;
+  const known = error instanceof ConfigError || error instanceof StartupError;
   process.stderr.write(
     `sitewatch: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
   );

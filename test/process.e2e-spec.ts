@@ -38,6 +38,7 @@ describe('the sitewatch process (e2e)', () => {
       const run = runServer({
         PORT: String(port),
         TCP_PORT: '0',
+        MQTT_PORT: '0',
         DATABASE_PATH: join(dir, 'db.sqlite'),
         ACTIVITY_LOG_FILE: join(dir, 'activity.txt'),
       });

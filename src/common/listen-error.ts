@@ -1,5 +1,7 @@
+import { StartupError } from './startup-error.js';
+
 /** A listener could not bind; the message names the address and the variable to change. */
-export class ListenError extends Error {}
+export class ListenError extends StartupError {}
 
 /** Turns a bind error into a ListenError naming `what`, the address and the variables. */
 export function listenError(

@@ -30,6 +30,13 @@ describe(loadConfig.name, () => {
       maxOccupancy: 100,
       activityLogFile: 'data/activity_log.txt',
       heartbeatTimeoutSeconds: 60,
+      mqttUrl: undefined,
+      mqttHost: '127.0.0.1',
+      mqttPort: 1883,
+      mqttTopicPrefix: 'gateway',
+      mqttSharedGroup: undefined,
+      redisUrl: undefined,
+      activityTtlSeconds: 300,
     });
   });
 
@@ -51,6 +58,13 @@ describe(loadConfig.name, () => {
       MAX_OCCUPANCY: '40',
       ACTIVITY_LOG_FILE: '/var/log/sitewatch/activity.txt',
       HEARTBEAT_TIMEOUT_SECONDS: '30',
+      MQTT_URL: 'mqtt://broker:1883',
+      MQTT_HOST: '0.0.0.0',
+      MQTT_PORT: '1884',
+      MQTT_TOPIC_PREFIX: 'site-a/gateway',
+      MQTT_SHARED_GROUP: 'sitewatch',
+      REDIS_URL: 'redis://cache:6379/2',
+      ACTIVITY_TTL_SECONDS: '120',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -72,6 +86,13 @@ describe(loadConfig.name, () => {
       maxOccupancy: 40,
       activityLogFile: '/var/log/sitewatch/activity.txt',
       heartbeatTimeoutSeconds: 30,
+      mqttUrl: 'mqtt://broker:1883',
+      mqttHost: '0.0.0.0',
+      mqttPort: 1884,
+      mqttTopicPrefix: 'site-a/gateway',
+      mqttSharedGroup: 'sitewatch',
+      redisUrl: 'redis://cache:6379/2',
+      activityTtlSeconds: 120,
     });
   });
 

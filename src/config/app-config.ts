@@ -10,7 +10,9 @@ import {
   readEnum,
   readHost,
   readInt,
+  readOptionalPattern,
   readOptionalString,
+  readPattern,
   readList,
   readPort,
   readString,
@@ -40,6 +42,14 @@ export interface AppConfig {
   maxOccupancy: number;
   activityLogFile: string;
   heartbeatTimeoutSeconds: number;
+  /** External broker; unset means the embedded broker on mqttHost:mqttPort. */
+  mqttUrl?: string;
+  mqttHost: string;
+  mqttPort: number;
+  mqttTopicPrefix: string;
+  mqttSharedGroup?: string;
+  redisUrl?: string;
+  activityTtlSeconds: number;
 }
 
 function isOrigin(item: string): boolean {
@@ -78,6 +88,24 @@ export function loadConfig(env: Env): AppConfig {
     maxOccupancy: readInt(env, 'MAX_OCCUPANCY', 100, 0, 1000000),
     activityLogFile: readString(env, 'ACTIVITY_LOG_FILE', 'data/activity_log.txt'),
     heartbeatTimeoutSeconds: readInt(env, 'HEARTBEAT_TIMEOUT_SECONDS', 60, 1, 7 * 86400),
+    mqttUrl: readUrl(env, 'MQTT_URL', ['mqtt:', 'mqtts:', 'ws:', 'wss:'])?.toString(),
+    mqttHost: readHost(env, 'MQTT_HOST', '127.0.0.1'),
+    mqttPort: readPort(env, 'MQTT_PORT', 1883),
+    mqttTopicPrefix: readPattern(
+      env,
+      'MQTT_TOPIC_PREFIX',
+      'gateway',
+      /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/,
+      'topic levels of A-Z a-z 0-9 _ - separated by /, without wildcards',
+    ),
+    mqttSharedGroup: readOptionalPattern(
+      env,
+      'MQTT_SHARED_GROUP',
+      /^[A-Za-z0-9_-]{1,64}$/,
+      '1–64 characters of A-Z a-z 0-9 _ -',
+    ),
+    redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:'])?.toString(),
+    activityTtlSeconds: readInt(env, 'ACTIVITY_TTL_SECONDS', 300, 1, 7 * 86400),
   };
 }
 

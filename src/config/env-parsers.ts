@@ -111,3 +111,26 @@ export function readList(
   }
   return items;
 }
+
+export function readPattern(
+  env: Env,
+  name: string,
+  fallback: string,
+  pattern: RegExp,
+  allowed: string,
+): string {
+  return readOptionalPattern(env, name, pattern, allowed) ?? fallback;
+}
+
+export function readOptionalPattern(
+  env: Env,
+  name: string,
+  pattern: RegExp,
+  allowed: string,
+): string | undefined {
+  const value = raw(env, name);
+  if (value !== undefined && !pattern.test(value)) {
+    throw new ConfigError(name, value, allowed);
+  }
+  return value;
+}

@@ -36,7 +36,7 @@ export async function startServer(
   env: Record<string, string>,
   timeoutMs = 20000,
 ): Promise<ServerProcess> {
-  const run = runServer({ HOST: '127.0.0.1', PORT: '0', TCP_PORT: '0', ...env });
+  const run = runServer({ HOST: '127.0.0.1', PORT: '0', TCP_PORT: '0', MQTT_PORT: '0', ...env });
   const end = Date.now() + timeoutMs;
   for (;;) {
     const match = /listening http [\d.]+:(\d+)/.exec(run.output());

@@ -35,6 +35,8 @@ export async function startTestApp(
     databaseUrl: scratch?.url,
     tcpHost: '127.0.0.1',
     tcpPort: 0,
+    mqttHost: '127.0.0.1',
+    mqttPort: 0,
     activityLogFile: join(workDir, 'activity_log.txt'),
     logLevel: (process.env.SITEWATCH_TEST_LOG_LEVEL as AppConfig['logLevel']) ?? 'error',
     ...overrides,
