@@ -10,6 +10,7 @@ import { GatewaysModule } from './gateways/gateways.module.js';
 import { HealthModule } from './health/health.module.js';
 import { OccupancyModule } from './occupancy/occupancy.module.js';
 import { TcpModule } from './tcp/tcp.module.js';
+import { WebModule } from './web/web.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ReadingsModule } from './readings/readings.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         DevicesModule,
         TcpModule,
         GatewaysModule,
+        WebModule,
         RealtimeModule,
         HealthModule,
       ],
