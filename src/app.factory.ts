@@ -12,6 +12,7 @@ import { listenError } from './common/listen-error.js';
 import type { AppConfig } from './config/app-config.js';
 import { IngestEvents } from './readings/ingest-events.js';
 import { SitewatchIoAdapter } from './realtime/io-adapter.js';
+import { RedisService } from './redis/redis.service.js';
 import { useWebAssets } from './web/web-assets.js';
 
 /** Builds the application for `config` without listening: main.ts and the tests share it. */
@@ -37,7 +38,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.useWebSocketAdapter(new SitewatchIoAdapter(app, config.corsOrigins));
+  app.useWebSocketAdapter(new SitewatchIoAdapter(app, config.corsOrigins, app.get(RedisService)));
   useWebAssets(app);
   setUpOpenApi(app);
   return app;

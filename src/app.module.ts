@@ -13,6 +13,7 @@ import { TcpModule } from './tcp/tcp.module.js';
 import { WebModule } from './web/web.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ReadingsModule } from './readings/readings.module.js';
+import { RedisModule } from './redis/redis.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { pinoOptions } from './common/logging.js';
 
@@ -29,6 +30,7 @@ export class AppModule {
         LoggerModule.forRoot(pinoOptions(config.logLevel)),
         ScheduleModule.forRoot(),
         DatabaseModule,
+        RedisModule,
         ReadingsModule,
         MetricsModule,
         AlertsModule,

@@ -3,7 +3,6 @@ import { AlertsModule } from '../alerts/alerts.module.js';
 import { DevicesModule } from '../devices/devices.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { ReadingsModule } from '../readings/readings.module.js';
-import { RedisModule } from '../redis/redis.module.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { ExternalBrokerClient } from './external-broker.client.js';
 import { GatewayActivityService } from './gateway-activity.service.js';
@@ -11,7 +10,7 @@ import { GatewayIngestService } from './gateway-ingest.service.js';
 import { GatewaysController } from './gateways.controller.js';
 
 @Module({
-  imports: [ReadingsModule, MetricsModule, AlertsModule, DevicesModule, RedisModule],
+  imports: [ReadingsModule, MetricsModule, AlertsModule, DevicesModule],
   controllers: [GatewaysController],
   providers: [GatewayIngestService, GatewayActivityService, EmbeddedBroker, ExternalBrokerClient],
 })

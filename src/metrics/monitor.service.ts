@@ -1,4 +1,5 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { Clock, localMidnight } from '../common/clock.js';
 import { Listeners } from '../common/listeners.js';
 import { MinuteCounts } from '../common/minute-counts.js';
@@ -6,36 +7,45 @@ import { RingBuffer } from '../common/ring-buffer.js';
 import { IngestEvents } from '../readings/ingest-events.js';
 import { ReadingWriter } from '../readings/reading-writer.js';
 import { ReadingsService } from '../readings/readings.service.js';
-import { overallStatus } from './overall-status.js';
+import { RedisService } from '../redis/redis.service.js';
+import { type LiveBus, MemoryLiveBus, RedisLiveBus } from './live-bus.js';
 import type {
   ComponentName,
   ComponentState,
   ComponentStatus,
   EventType,
   LiveEnvelope,
+  LiveMessage,
   Metrics,
   MonitorEvent,
   OverallStatus,
   ReportedGauge,
 } from './monitor.types.js';
+import { overallStatus } from './overall-status.js';
+import {
+  LocalReadingCounters,
+  type ReadingCounters,
+  RedisReadingCounters,
+} from './reading-counters.js';
 
 const EVENT_BUFFER = 100;
 const ALERT_BUFFER = 50;
-/** Messages with an id kept for clients that reconnect with Last-Event-ID. */
-export const REPLAY_BUFFER = 1000;
+
+type AlertRecord = { id: number } & Record<string, unknown>;
 
 /**
  * The one place every module reports to: events, components, counters and alerts, and the
- * hub that live clients (Socket.IO, SSE) listen to. Counters are kept as things happen, so
- * reading a metric never scans a table.
+ * hub that live clients listen to. Events and alerts travel on the live bus, so with Redis
+ * every instance keeps the same recent events and alerts. Counters are kept as things
+ * happen, so reading a metric never scans a table.
  */
 @Injectable()
 export class MonitorService implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(MonitorService.name);
-  private readonly live = new Listeners<LiveEnvelope>(MonitorService.name);
+  /** Messages published by this instance (Socket.IO sends them through its adapter). */
+  private readonly local = new Listeners<LiveMessage>(MonitorService.name);
+  private readonly bus: LiveBus;
   private readonly events = new RingBuffer<MonitorEvent>(EVENT_BUFFER);
-  private readonly alerts = new RingBuffer<{ id: number } & Record<string, unknown>>(ALERT_BUFFER);
-  private readonly replay = new RingBuffer<LiveEnvelope>(REPLAY_BUFFER);
+  private readonly alerts = new RingBuffer<AlertRecord>(ALERT_BUFFER);
   private readonly components = new Map<ComponentName, ComponentStatus>();
   private readonly gauges: Record<ReportedGauge, number> = {
     occupancy: 0,
@@ -44,66 +54,77 @@ export class MonitorService implements OnModuleInit, OnModuleDestroy {
     openAlerts: 0,
     openErrorAlerts: 0,
   };
-  private readonly readingsPerMinute = new MinuteCounts(60);
   private readonly acceptedPerMinute = new MinuteCounts(60);
   private readonly rejectedPerMinute = new MinuteCounts(60);
   private readonly eventsPerMinute = new MinuteCounts(10);
+  private readonly ingestTotals = new Map<string, number>();
+  private readonly unsubscribers: (() => void)[] = [];
+  private readonly instance = randomBytes(3).toString('hex');
   private readonly startedAt: number;
-  private today = { midnight: 0, count: 0 };
+  private readings?: ReadingCounters;
   private failedWrites = 0;
   private rejectedInputs = 0;
-  private nextId = 1;
-  private readonly unsubscribers: (() => void)[] = [];
-  private readonly ingestTotals = new Map<string, number>();
+  private nextEvent = 1;
 
   constructor(
     private readonly clock: Clock,
     private readonly writer: ReadingWriter,
-    private readonly readings: ReadingsService,
+    private readonly readingsService: ReadingsService,
     private readonly ingest: IngestEvents,
+    private readonly redis: RedisService,
   ) {
     this.startedAt = clock.now();
+    this.bus = redis.enabled ? new RedisLiveBus(redis) : new MemoryLiveBus();
   }
 
   async onModuleInit(): Promise<void> {
-    // Today's count survives a restart: counted once at start, then kept as readings commit.
-    const midnight = localMidnight(this.clock.now());
-    this.today = { midnight, count: await this.readings.countReceivedSince(midnight / 1000) };
+    this.readings = this.redis.enabled
+      ? new RedisReadingCounters(this.redis)
+      : new LocalReadingCounters(
+          this.clock.now(),
+          await this.readingsService.countReceivedSince(localMidnight(this.clock.now()) / 1000),
+        );
+    if (this.redis.enabled) {
+      this.unsubscribers.push(
+        this.redis.onStatus(({ online, detail }) =>
+          this.updateComponent('redis', online ? 'online' : 'offline', detail),
+        ),
+      );
+      void this.redis.client;
+    }
     this.unsubscribers.push(
+      this.bus.subscribe((message) => this.heard(message)),
       this.ingest.onRejected(({ channel, count }) => this.recordIngest(channel, false, count)),
-    );
-    this.unsubscribers.push(
       this.writer.onCommitted((reading) => {
-        this.countReadings(1);
+        this.readings?.add(1, this.clock.now());
         this.recordIngest(reading.source, true);
         this.publish('update_data', reading);
       }),
-    );
-    this.unsubscribers.push(
-      this.writer.onOutcome(({ ok, items: readings }) => {
+      this.writer.onOutcome(({ ok, items }) => {
         if (!ok) {
-          this.failedWrites += readings;
-          this.logEvent('error', `Failed to store ${readings} reading(s)`, { count: readings });
+          this.failedWrites += items;
+          this.logEvent('error', `Failed to store ${items} reading(s)`, { count: items });
         }
       }),
     );
+    await this.bus.start();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     this.unsubscribers.forEach((unsubscribe) => unsubscribe());
+    this.readings?.stop();
+    await this.bus.stop();
   }
 
   logEvent(type: EventType, message: string, details: Record<string, unknown> = {}): MonitorEvent {
     const event: MonitorEvent = {
-      id: this.nextId++,
+      id: `${this.instance}-${this.nextEvent++}`,
       type,
       message,
       details,
       at: this.clock.seconds(),
     };
-    this.events.push(event);
-    this.eventsPerMinute.add(this.clock.now());
-    this.emit('event', event, event.id);
+    this.publish('event', event);
     return event;
   }
 
@@ -123,7 +144,7 @@ export class MonitorService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Ingest attempts: `accepted` documents or commands taken, or refused as bad input. */
+  /** Ingest attempts: documents or commands taken (`accepted`) or refused as bad input. */
   recordIngest(channel: string, accepted: boolean, count = 1): void {
     const now = this.clock.now();
     if (accepted) {
@@ -149,25 +170,34 @@ export class MonitorService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** An alert changed (raised, repeated, acknowledged, resolved): kept and sent to live clients. */
-  recordAlert(alert: { id: number } & Record<string, unknown>): void {
-    this.alerts.push(alert);
-    this.emit('alert', alert, this.nextId++);
+  recordAlert(alert: AlertRecord): void {
+    this.publish('alert', alert);
   }
 
-  /** Sends a message to every live client (Socket.IO, SSE); `status` gets no replay id. */
+  /**
+   * Sends a message to live clients: Socket.IO (through its adapter, to every instance) and the
+   * live bus (SSE on every instance). `status` describes this instance and stays local.
+   */
   publish(event: string, data: unknown): void {
-    this.emit(event, data, event === 'status' ? undefined : this.nextId++);
+    this.local.emit({ event, data });
+    if (event !== 'status') {
+      this.bus.publish({ event, data });
+    }
   }
 
+  /** Every instance's messages, with replay ids: for SSE. */
   subscribe(listener: (message: LiveEnvelope) => void): () => void {
-    return this.live.subscribe(listener);
+    return this.bus.subscribe(listener);
   }
 
-  /** Messages with an id above `lastId` still held for replay, oldest first. */
-  replaySince(lastId: number): LiveEnvelope[] {
-    return this.replay
-      .toArray()
-      .filter((message) => message.id !== undefined && message.id > lastId);
+  /** This instance's messages, `status` included: for Socket.IO. */
+  subscribeLocal(listener: (message: LiveMessage) => void): () => void {
+    return this.local.subscribe(listener);
+  }
+
+  /** Messages after `lastId` still held for replay, oldest first. */
+  replaySince(lastId: string): Promise<LiveEnvelope[]> {
+    return this.bus.replaySince(lastId);
   }
 
   getMetrics(): Metrics {
@@ -175,8 +205,8 @@ export class MonitorService implements OnModuleInit, OnModuleDestroy {
     const accepted = this.acceptedPerMinute.total(now);
     const attempts = accepted + this.rejectedPerMinute.total(now);
     return {
-      readingsToday: this.readingsToday(now),
-      readingsLastHour: this.readingsPerMinute.total(now),
+      readingsToday: this.readings?.today(now) ?? 0,
+      readingsLastHour: this.readings?.lastHour(now) ?? 0,
       acceptanceRate: attempts === 0 ? 100 : Math.round((accepted / attempts) * 1000) / 10,
       writeQueue: this.writer.waiting,
       failedWrites: this.failedWrites,
@@ -229,28 +259,16 @@ export class MonitorService implements OnModuleInit, OnModuleDestroy {
     return { ...this.status(), events: this.recentEvents(), alerts: this.recentAlerts() };
   }
 
-  private countReadings(count: number): void {
-    const now = this.clock.now();
-    this.readingsToday(now);
-    this.today.count += count;
-    this.readingsPerMinute.add(now, count);
-  }
-
-  /** Today's count, starting again at local midnight. */
-  private readingsToday(now: number): number {
-    const midnight = localMidnight(now);
-    if (midnight !== this.today.midnight) {
-      this.today = { midnight, count: 0 };
+  /** A message from the bus (this instance's or another's): keep what the monitor shows. */
+  private heard({ event, data }: LiveEnvelope): void {
+    if (event === 'event') {
+      this.events.push(data as MonitorEvent);
+      this.eventsPerMinute.add(this.clock.now());
+    } else if (event === 'alert') {
+      this.alerts.push(data as AlertRecord);
+    } else if (event === 'occupancy') {
+      this.gauges.occupancy = (data as { occupancy: number }).occupancy;
     }
-    return this.today.count;
-  }
-
-  private emit(event: string, data: unknown, id: number | undefined): void {
-    const message: LiveEnvelope = { event, data, id };
-    if (id !== undefined) {
-      this.replay.push(message);
-    }
-    this.live.emit(message);
   }
 }
 

@@ -12,7 +12,8 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface MonitorEvent {
-  id: number;
+  /** Unique across instances: `<instance>-<n>`. */
+  id: string;
   type: EventType;
   message: string;
   details: Record<string, unknown>;
@@ -57,7 +58,7 @@ export interface LiveMessage {
   data: unknown;
 }
 
-/** What a listener of the monitor receives, with the replay id SSE uses (none for `status`). */
+/** A message as the live bus delivers it, with the replay id SSE uses. */
 export interface LiveEnvelope extends LiveMessage {
-  id?: number;
+  id: string;
 }

@@ -2,8 +2,8 @@ import { Controller, Get, Logger, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { MonitorService } from './monitor.service.js';
+import type { LiveMessage } from './monitor.types.js';
 import { PrometheusService } from './prometheus.service.js';
-import type { LiveEnvelope } from './monitor.types.js';
 
 const KEEP_ALIVE_MS = 30000;
 /**
@@ -12,10 +12,12 @@ const KEEP_ALIVE_MS = 30000;
  */
 const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 
-// Each message is framed once, however many clients receive it.
-const frames = new WeakMap<LiveEnvelope, string>();
+type Frameable = LiveMessage & { id?: string };
 
-function frame(message: LiveEnvelope): string {
+// Each message is framed once, however many clients receive it.
+const frames = new WeakMap<Frameable, string>();
+
+function frame(message: Frameable): string {
   let text = frames.get(message);
   if (text === undefined) {
     const id = message.id === undefined ? '' : `id: ${message.id}\n`;
@@ -25,12 +27,11 @@ function frame(message: LiveEnvelope): string {
   return text;
 }
 
-function lastEventId(req: Request): number | undefined {
-  const raw =
-    req.header('last-event-id') ??
-    (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
-  const id = raw !== undefined && /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
-  return Number.isSafeInteger(id) ? id : undefined;
+function lastEventId(req: Request): string | undefined {
+  const header = req.header('last-event-id');
+  const query = typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined;
+  const raw = header ?? query;
+  return raw !== undefined && raw.length <= 40 ? raw : undefined;
 }
 
 /** Server-Sent Events: the Socket.IO events under the same names, with Last-Event-ID replay. */
@@ -53,7 +54,7 @@ export class SseController {
       'Live events as Server-Sent Events; reconnect with Last-Event-ID to get what was missed',
   })
   @ApiProduces('text/event-stream')
-  stream(@Req() req: Request, @Res() res: Response): void {
+  async stream(@Req() req: Request, @Res() res: Response): Promise<void> {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -62,7 +63,7 @@ export class SseController {
       'X-Accel-Buffering': 'no',
     });
     res.write('retry: 2000\n\n');
-    const send = (message: LiveEnvelope): void => {
+    const send = (message: Frameable): void => {
       res.write(frame(message));
       if (res.writableLength > MAX_UNSENT_BYTES) {
         this.logger.warn(
@@ -71,17 +72,31 @@ export class SseController {
         res.destroy();
       }
     };
-    const since = lastEventId(req);
-    if (since !== undefined) {
-      this.monitor.replaySince(since).forEach(send);
-    }
-    const unsubscribe = this.monitor.subscribe(send);
+    // Live messages that arrive while the replay is read wait, so the order holds.
+    const held: Frameable[] = [];
+    let replaying = true;
+    const unsubscribeBus = this.monitor.subscribe((message) =>
+      replaying ? held.push(message) : send(message),
+    );
+    const unsubscribeStatus = this.monitor.subscribeLocal((message) => {
+      if (message.event === 'status') {
+        send(message);
+      }
+    });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
     this.clients++;
     res.once('close', () => {
       this.clients--;
       clearInterval(keepAlive);
-      unsubscribe();
+      unsubscribeBus();
+      unsubscribeStatus();
     });
+    const since = lastEventId(req);
+    const replayed =
+      since === undefined ? [] : await this.monitor.replaySince(since).catch(() => []);
+    replayed.forEach(send);
+    const seen = new Set(replayed.map((message) => message.id));
+    held.filter((message) => !seen.has(message.id!)).forEach(send);
+    replaying = false;
   }
 }

@@ -11,7 +11,7 @@ import {
 import type { Server, Socket } from 'socket.io';
 import { isDeviceId } from '../common/text.js';
 import { MonitorService } from '../metrics/monitor.service.js';
-import type { LiveEnvelope } from '../metrics/monitor.types.js';
+import type { LiveMessage } from '../metrics/monitor.types.js';
 import { PrometheusService } from '../metrics/prometheus.service.js';
 import type { StoredReading } from '../readings/reading.js';
 import {
@@ -43,7 +43,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   }
 
   afterInit(): void {
-    this.unsubscribe = this.monitor.subscribe((message) => this.push(message));
+    this.unsubscribe = this.monitor.subscribeLocal((message) => this.push(message));
   }
 
   onModuleDestroy(): void {
@@ -84,11 +84,17 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     return { ok: true };
   }
 
-  private push({ event, data }: LiveEnvelope): void {
-    // One broadcast per message: Socket.IO encodes the packet once for every receiving client.
+  /**
+   * One broadcast per message: Socket.IO encodes the packet once for every receiving client,
+   * and with Redis its adapter carries it to the clients of every instance. `status` describes
+   * this instance and goes to its own clients only.
+   */
+  private push({ event, data }: LiveMessage): void {
     if (event === 'update_data') {
       const reading = data as StoredReading;
       this.server.to([ALL_DEVICES_ROOM, deviceRoom(reading.id)]).emit('update_data', reading);
+    } else if (event === 'status') {
+      this.server.local.emit('status', data as never);
     } else {
       this.server.emit(event as keyof ServerEvents, data as never);
     }

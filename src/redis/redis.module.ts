@@ -1,9 +1,9 @@
-import { Module } from '@nestjs/common';
-import { MetricsModule } from '../metrics/metrics.module.js';
+import { Global, Module } from '@nestjs/common';
 import { RedisService } from './redis.service.js';
 
+/** Redis connections for every module that shares state between instances. */
+@Global()
 @Module({
-  imports: [MetricsModule],
   providers: [RedisService],
   exports: [RedisService],
 })

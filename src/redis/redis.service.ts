@@ -1,25 +1,28 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { type Listener, Listeners } from '../common/listeners.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { MonitorService } from '../metrics/monitor.service.js';
 
 /** Key prefix of everything sitewatch keeps in Redis. */
 export const KEY_PREFIX = 'sitewatch:';
 
+export interface RedisStatus {
+  online: boolean;
+  detail: string;
+}
+
 /**
- * Redis connections when REDIS_URL is set: one for commands, one more for each subscriber.
- * They reconnect by themselves; the `redis` component follows the command connection.
+ * Redis connections when REDIS_URL is set: one shared for commands, one more for each
+ * blocking reader or subscriber. They reconnect by themselves; `onStatus` follows the shared one.
  */
 @Injectable()
 export class RedisService implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisService.name);
   private readonly connections: Redis[] = [];
+  private readonly status = new Listeners<RedisStatus>(RedisService.name);
   private commandConnection?: Redis;
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly monitor: MonitorService,
-  ) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   get enabled(): boolean {
     return this.config.redisUrl !== undefined;
@@ -28,18 +31,21 @@ export class RedisService implements OnApplicationShutdown {
   /** The shared command connection. */
   get client(): Redis {
     if (!this.commandConnection) {
-      this.commandConnection = this.connect('commands');
-      this.commandConnection.on('ready', () =>
-        this.monitor.updateComponent('redis', 'online', this.safeUrl()),
+      const connection = this.connect('commands');
+      connection.on('ready', () => this.status.emit({ online: true, detail: this.safeUrl() }));
+      connection.on('close', () =>
+        this.status.emit({ online: false, detail: 'connection lost, reconnecting' }),
       );
-      this.commandConnection.on('close', () =>
-        this.monitor.updateComponent('redis', 'offline', 'connection lost, reconnecting'),
-      );
+      this.commandConnection = connection;
     }
     return this.commandConnection;
   }
 
-  /** A new connection of its own (subscribers cannot send commands). */
+  onStatus(listener: Listener<RedisStatus>): () => void {
+    return this.status.subscribe(listener);
+  }
+
+  /** A new connection of its own (blocking reads and subscribers cannot share one). */
   connect(name: string): Redis {
     if (!this.config.redisUrl) {
       throw new Error('REDIS_URL is not set');
@@ -47,6 +53,7 @@ export class RedisService implements OnApplicationShutdown {
     const connection = new Redis(this.config.redisUrl, {
       connectionName: `sitewatch-${name}`,
       maxRetriesPerRequest: 2,
+      enableAutoPipelining: true,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
     connection.on('error', (error: Error) => this.logger.debug(`redis ${name}: ${error.message}`));

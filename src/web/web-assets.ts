@@ -10,5 +10,8 @@ import { projectRoot } from '../common/project-root.js';
 export function useWebAssets(app: NestExpressApplication): void {
   const root = projectRoot();
   app.useStaticAssets(join(root, 'views', 'assets'), { prefix: '/assets/', maxAge: '1h' });
-  app.useStaticAssets(join(root, 'node_modules', 'chart.js', 'dist'), { prefix: '/vendor/chart.js/', maxAge: '1d' });
+  app.useStaticAssets(join(root, 'node_modules', 'chart.js', 'dist'), {
+    prefix: '/vendor/chart.js/',
+    maxAge: '1d',
+  });
 }
