@@ -14,6 +14,9 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { MonitorService } from '../metrics/monitor.service.js';
 import { ReadingWriter } from '../readings/reading-writer.js';
+import { RedisExpiryService } from '../redis/redis-expiry.service.js';
+import { RedisService } from '../redis/redis.service.js';
+import { RedisPresence } from './redis-presence.js';
 import { alertsWhenOffline, type DeviceState, timeoutOf, toDeviceJson } from './device-presence.js';
 import { Device, type DeviceChannel, type DeviceKind } from './device.entity.js';
 
@@ -35,6 +38,7 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(DevicesService.name);
   private readonly devices = new Map<string, DeviceState>();
   private readonly dirty = new Set<string>();
+  private readonly presence?: RedisPresence;
   private unsubscribe?: () => void;
 
   constructor(
@@ -45,7 +49,15 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     private readonly monitor: MonitorService,
     private readonly alerts: AlertsService,
     private readonly writer: ReadingWriter,
-  ) {}
+    redis: RedisService,
+    expiry: RedisExpiryService,
+  ) {
+    if (redis.enabled) {
+      this.presence = new RedisPresence(redis, expiry, (id, lastSeen, alerting) =>
+        this.wentOffline(id, lastSeen, alerting),
+      );
+    }
+  }
 
   async onModuleInit(): Promise<void> {
     const now = this.clock.seconds();
@@ -59,6 +71,7 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
       this.devices.set(row.id, device);
     }
     this.updateGauges();
+    await this.presence?.start();
     this.unsubscribe = this.writer.onCommitted((reading) =>
       this.seen(reading.id, {
         kind: reading.source === 'http' ? 'handheld' : 'sensor',
@@ -71,6 +84,7 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.unsubscribe?.();
+    this.presence?.stop();
     await this.flush();
   }
 
@@ -103,17 +117,43 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     device.gateway = sighting.gateway ?? device.gateway;
     sighting.sensorTypes?.forEach((type) => device.sensorTypes.add(type));
     this.dirty.add(id);
-    if (!device.online) {
+    if (this.presence) {
+      const timeout = timeoutOf(device, this.config.heartbeatTimeoutSeconds);
+      const shared = device;
+      this.presence.seen(id, now, timeout, alertsWhenOffline(device)).then(
+        (back) => back && this.comeBack(shared),
+        (error: unknown) => this.logger.debug(`Presence of ${id} not shared: ${String(error)}`),
+      );
+    } else if (!device.online) {
       this.comeBack(device);
     }
   }
 
-  list() {
+  /** Every device, most recently seen first; with Redis, as every instance saw them. */
+  async list() {
+    if (this.presence) {
+      const [rows, offline] = await Promise.all([this.repo.find(), this.presence.offline()]);
+      const down = new Set(offline);
+      for (const row of rows) {
+        const known = this.devices.get(row.id);
+        if (!known || known.lastSeen < row.lastSeen) {
+          this.devices.set(row.id, {
+            ...row,
+            sensorTypes: new Set(JSON.parse(row.sensorTypes)),
+            online: true,
+          });
+        }
+        this.devices.get(row.id)!.online = !down.has(row.id);
+      }
+    }
     return [...this.devices.values()].sort((a, b) => b.lastSeen - a.lastSeen).map(toDeviceJson);
   }
 
   @Interval(500)
   sweep(): void {
+    if (this.presence) {
+      return;
+    }
     const now = this.clock.seconds();
     for (const device of this.devices.values()) {
       if (
@@ -151,18 +191,26 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
   private goOffline(device: DeviceState): void {
     device.online = false;
     this.updateGauges();
-    const silent = Math.round(this.clock.seconds() - device.lastSeen);
-    const message = `Device ${device.id} offline: silent for ${silent} s`;
-    if (alertsWhenOffline(device)) {
-      this.monitor.logEvent('device', message, { deviceId: device.id, state: 'offline' });
-      this.alerts
-        .raise({ rule: 'offline', subject: device.id, severity: 'warning', message })
-        .catch((error: unknown) =>
-          this.logger.error(`Offline alert for ${device.id} failed: ${String(error)}`),
-        );
-    } else {
-      this.monitor.logEvent('info', message, { deviceId: device.id, state: 'offline' });
+    this.wentOffline(device.id, device.lastSeen, alertsWhenOffline(device));
+  }
+
+  /** Announces a device gone silent: an alert for those that alert, an info event for others. */
+  private wentOffline(id: string, lastSeen: number, alerting: boolean): void {
+    const known = this.devices.get(id);
+    if (known) {
+      known.online = false;
     }
+    const message = `Device ${id} offline: silent for ${Math.round(this.clock.seconds() - lastSeen)} s`;
+    if (!alerting) {
+      this.monitor.logEvent('info', message, { deviceId: id, state: 'offline' });
+      return;
+    }
+    this.monitor.logEvent('device', message, { deviceId: id, state: 'offline' });
+    this.alerts
+      .raise({ rule: 'offline', subject: id, severity: 'warning', message })
+      .catch((error: unknown) =>
+        this.logger.error(`Offline alert for ${id} failed: ${String(error)}`),
+      );
   }
 
   private comeBack(device: DeviceState): void {
@@ -181,7 +229,25 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** With Redis, the gauges count every instance's devices. */
+  @Interval(2000)
+  async refreshSharedGauges(): Promise<void> {
+    if (!this.presence) {
+      return;
+    }
+    try {
+      const { total, offline } = await this.presence.counts();
+      this.monitor.setGauge('devicesOnline', total - offline);
+      this.monitor.setGauge('devicesOffline', offline);
+    } catch (error) {
+      this.logger.debug(`Device counts not refreshed: ${String(error)}`);
+    }
+  }
+
   private updateGauges(): void {
+    if (this.presence) {
+      return;
+    }
     let online = 0;
     for (const device of this.devices.values()) {
       online += device.online ? 1 : 0;

@@ -9,6 +9,7 @@ import { AlertsService } from '../alerts/alerts.service.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MonitorService } from '../metrics/monitor.service.js';
+import { RedisExpiryService } from '../redis/redis-expiry.service.js';
 import { RedisService } from '../redis/redis.service.js';
 import type { ActivityTracker, GatewayActivity } from './activity-tracker.js';
 import { MemoryActivityTracker } from './memory-activity-tracker.js';
@@ -32,9 +33,10 @@ export class GatewayActivityService implements OnModuleInit, OnApplicationShutdo
     private readonly monitor: MonitorService,
     private readonly alerts: AlertsService,
     redis: RedisService,
+    expiry: RedisExpiryService,
   ) {
     this.tracker = redis.enabled
-      ? new RedisActivityTracker(redis, config.activityTtlSeconds)
+      ? new RedisActivityTracker(redis, expiry, config.activityTtlSeconds)
       : new MemoryActivityTracker(config.activityTtlSeconds);
   }
 

@@ -1,13 +1,12 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { StartupError } from '../common/startup-error.js';
+import type { RedisExpiryService } from '../redis/redis-expiry.service.js';
 import { KEY_PREFIX, type RedisService } from '../redis/redis.service.js';
 import type { ActivityTracker, GatewayActivity, InactiveListener } from './activity-tracker.js';
 
 const key = (gateway: number, part: 'alive' | 'sensors' | 'inactive') =>
   `${KEY_PREFIX}gw:${gateway}:${part}`;
 const GATEWAYS = `${KEY_PREFIX}gateways`;
-const ALIVE_KEY = new RegExp(`^${KEY_PREFIX}gw:(\\d+):alive$`);
+const ALIVE_SUFFIX = /^(\d+):alive$/;
 /** Keyspace notifications are fire-and-forget; this sweep catches any that were missed. */
 const RECONCILE_MS = 5000;
 
@@ -23,26 +22,22 @@ const MARK_INACTIVE = `if redis.call('EXISTS', KEYS[1]) == 0 then return redis.c
 export class RedisActivityTracker implements ActivityTracker {
   private readonly logger = new Logger(RedisActivityTracker.name);
   private onInactive: InactiveListener = () => undefined;
-  private subscriber?: Redis;
   private reconciler?: NodeJS.Timeout;
 
   constructor(
     private readonly redis: RedisService,
+    private readonly expiry: RedisExpiryService,
     private readonly ttlSeconds: number,
   ) {}
 
   async start(onInactive: InactiveListener): Promise<void> {
     this.onInactive = onInactive;
-    await this.enableExpiryNotifications();
-    const db = this.redis.client.options.db ?? 0;
-    this.subscriber = this.redis.connect('keyspace');
-    this.subscriber.on('message', (_channel: string, expiredKey: string) => {
-      const match = ALIVE_KEY.exec(expiredKey);
+    await this.expiry.onExpired(`${KEY_PREFIX}gw:`, (rest) => {
+      const match = ALIVE_SUFFIX.exec(rest);
       if (match) {
         void this.expired(Number(match[1]));
       }
     });
-    await this.subscriber.subscribe(`__keyevent@${db}__:expired`);
     this.reconciler = setInterval(() => void this.reconcile(), RECONCILE_MS);
     this.reconciler.unref();
   }
@@ -121,37 +116,6 @@ export class RedisActivityTracker implements ActivityTracker {
       }
     } catch (error) {
       this.logger.debug(`Activity sweep skipped: ${String(error)}`);
-    }
-  }
-
-  /** Expired-key events need `notify-keyspace-events` with E and x; turned on here when missing. */
-  private async enableExpiryNotifications(): Promise<void> {
-    const howTo =
-      'enable them in redis.conf with `notify-keyspace-events Ex` (or `CONFIG SET notify-keyspace-events Ex`)';
-    let current: string;
-    try {
-      const [, value] = (await this.redis.client.config('GET', 'notify-keyspace-events')) as [
-        string,
-        string,
-      ];
-      current = value ?? '';
-    } catch (error) {
-      throw new StartupError(
-        `Redis at REDIS_URL does not answer CONFIG GET (${(error as Error).message}); sitewatch needs expired-key notifications: ${howTo}`,
-      );
-    }
-    const hasAll = current.includes('A');
-    if (current.includes('E') && (current.includes('x') || hasAll)) {
-      return;
-    }
-    const wanted = [...new Set(`${current}Ex`)].join('');
-    try {
-      await this.redis.client.config('SET', 'notify-keyspace-events', wanted);
-      this.logger.log(`enabled Redis keyspace notifications: notify-keyspace-events ${wanted}`);
-    } catch (error) {
-      throw new StartupError(
-        `Redis refused to enable expired-key notifications (${(error as Error).message}): ${howTo}`,
-      );
     }
   }
 }

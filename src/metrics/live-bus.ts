@@ -69,7 +69,7 @@ export class RedisLiveBus implements LiveBus {
   constructor(private readonly redis: RedisService) {}
 
   async start(): Promise<void> {
-    this.reader = this.redis.connect('live-bus');
+    this.reader = this.redis.connect('live-bus', { enableAutoPipelining: false });
     this.running = true;
     void this.readLoop();
   }

@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import { KEY_PREFIX, type RedisService } from '../redis/redis.service.js';
 
@@ -21,7 +22,7 @@ export class SitewatchIoAdapter extends IoAdapter {
   override createIOServer(port: number, options?: Partial<ServerOptions>): Server {
     const cors = this.corsOrigins.length > 0 ? { origin: this.corsOrigins } : undefined;
     const adapter = this.redis.enabled
-      ? createAdapter(this.redis.connect('socket.io'), {
+      ? createAdapter(this.publisher(), {
           streamName: `${KEY_PREFIX}socket.io`,
           channelPrefix: `${KEY_PREFIX}socket.io`,
           sessionKeyPrefix: `${KEY_PREFIX}socket.io:session:`,
@@ -32,5 +33,26 @@ export class SitewatchIoAdapter extends IoAdapter {
       cors,
       ...(adapter ? { adapter } : {}),
     } as ServerOptions);
+  }
+
+  /**
+   * Nest leaves the Socket.IO server open when it force-closes connections; the Redis
+   * adapter's readers must still stop.
+   */
+  override async close(server: Server): Promise<void> {
+    await server.of('/').adapter.close();
+    return super.close(server);
+  }
+
+  /**
+   * The adapter publishes on a connection that fails at once while Redis is away (so the
+   * broadcast to this instance's own clients goes on without waiting) and reads on
+   * connections that wait for Redis to come back.
+   */
+  private publisher(): Redis {
+    const publisher = this.redis.connect('socket.io', { enableOfflineQueue: false });
+    publisher.duplicate = () =>
+      this.redis.connect('socket.io-reader', { enableAutoPipelining: false });
+    return publisher;
   }
 }

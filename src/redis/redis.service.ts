@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+import { StartupError } from '../common/startup-error.js';
 import { type Listener, Listeners } from '../common/listeners.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
@@ -28,10 +29,13 @@ export class RedisService implements OnApplicationShutdown {
     return this.config.redisUrl !== undefined;
   }
 
-  /** The shared command connection. */
+  /**
+   * The shared command connection. Commands fail at once while Redis is away instead of
+   * queueing, so ingest and local clients never wait on it.
+   */
   get client(): Redis {
     if (!this.commandConnection) {
-      const connection = this.connect('commands');
+      const connection = this.connect('commands', { enableOfflineQueue: false });
       connection.on('ready', () => this.status.emit({ online: true, detail: this.safeUrl() }));
       connection.on('close', () =>
         this.status.emit({ online: false, detail: 'connection lost, reconnecting' }),
@@ -41,12 +45,35 @@ export class RedisService implements OnApplicationShutdown {
     return this.commandConnection;
   }
 
+  /** Waits for the first connection; a Redis that does not answer stops the start. */
+  async ready(timeoutMs = 5000): Promise<void> {
+    const client = this.client;
+    if (client.status === 'ready') {
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new StartupError(
+              `Redis at REDIS_URL (${this.safeUrl()}) did not answer within ${timeoutMs} ms: start it or fix REDIS_URL`,
+            ),
+          ),
+        timeoutMs,
+      );
+      client.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   onStatus(listener: Listener<RedisStatus>): () => void {
     return this.status.subscribe(listener);
   }
 
   /** A new connection of its own (blocking reads and subscribers cannot share one). */
-  connect(name: string): Redis {
+  connect(name: string, options: RedisOptions = {}): Redis {
     if (!this.config.redisUrl) {
       throw new Error('REDIS_URL is not set');
     }
@@ -55,6 +82,7 @@ export class RedisService implements OnApplicationShutdown {
       maxRetriesPerRequest: 2,
       enableAutoPipelining: true,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+      ...options,
     });
     connection.on('error', (error: Error) => this.logger.debug(`redis ${name}: ${error.message}`));
     this.connections.push(connection);

@@ -52,7 +52,7 @@ describe('gateways on Mosquitto and Redis (services)', () => {
     }
   });
 
-  async function listen(app: TestApp, event: string, into: unknown[]): Promise<void> {
+  async function listen<T>(app: TestApp, event: string, into: T[]): Promise<void> {
     const socket = io(app.url, { transports: ['websocket'], forceNew: true });
     sockets.push(socket);
     socket.on(event, (data) => into.push(data));
@@ -84,32 +84,42 @@ describe('gateways on Mosquitto and Redis (services)', () => {
   });
 
   it('announces an inactivity once across two instances sharing Redis, and the return', async () => {
-    const warnings: unknown[] = [];
-    const returns: unknown[] = [];
-    for (const app of apps) {
-      await listen(app, 'inactivity_warning', warnings);
-      await listen(app, 'gateway_active', returns);
+    // one client on each instance: each must hear the warning exactly once
+    const warnings: { gateway: number }[][] = [[], []];
+    const returns: { gateway: number }[][] = [[], []];
+    for (const [i, app] of apps.entries()) {
+      await listen(app, 'inactivity_warning', warnings[i]);
+      await listen(app, 'gateway_active', returns[i]);
     }
+    const of22 = (lists: { gateway: number }[][]) =>
+      lists.map((list) => list.filter((m) => m.gateway === 22));
     const gateway = await connectMqtt(mqttUrl);
-    await gateway.publishAsync(`${prefix}/22`, JSON.stringify({ id: 'attic' }), { qos: 1 });
-    const of22 = () => warnings.filter((w) => (w as { gateway: number }).gateway === 22);
-    await until(() => of22().length >= 1, 5000, 'inactivity_warning');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(of22()).toEqual([{ gateway: 22, lastActivityAt: expect.any(Number), ttlSeconds: 1 }]);
-    const alerts = (
-      await request(apps[0].url)
-        .get('/api/alerts?rule=gateway_inactive&subject=gateway%2022')
-        .expect(200)
-    ).body;
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0].count).toBe(1);
+    try {
+      await gateway.publishAsync(`${prefix}/22`, JSON.stringify({ id: 'attic' }), { qos: 1 });
+      await until(
+        () => of22(warnings).every((list) => list.length >= 1),
+        5000,
+        'inactivity_warning',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      for (const list of of22(warnings)) {
+        expect(list).toEqual([{ gateway: 22, lastActivityAt: expect.any(Number), ttlSeconds: 1 }]);
+      }
+      const alerts = (
+        await request(apps[0].url)
+          .get('/api/alerts?rule=gateway_inactive&subject=gateway%2022')
+          .expect(200)
+      ).body;
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0].count).toBe(1);
 
-    await gateway.publishAsync(`${prefix}/22`, JSON.stringify({ id: 'attic' }), { qos: 1 });
-    const back22 = () => returns.filter((r) => (r as { gateway: number }).gateway === 22);
-    await until(() => back22().length >= 1, 5000, 'gateway_active');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(back22()).toHaveLength(1);
-    await gateway.endAsync();
+      await gateway.publishAsync(`${prefix}/22`, JSON.stringify({ id: 'attic' }), { qos: 1 });
+      await until(() => of22(returns).every((list) => list.length >= 1), 5000, 'gateway_active');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(of22(returns).map((list) => list.length)).toEqual([1, 1]);
+    } finally {
+      await gateway.endAsync();
+    }
     const listed = (await request(apps[1].url).get('/api/gateways').expect(200)).body;
     expect(listed.find((g: { gateway: number }) => g.gateway === 22)).toMatchObject({
       sensors: [{ id: 'attic' }],
