@@ -28,7 +28,7 @@ export class TcpClient {
   }
 
   /** Writes raw text and waits until `answers` more lines have arrived. */
-  async send(text: string | Buffer, answers = 1, ms = 3000): Promise<string[]> {
+  async send(text: string | Buffer, answers = 1, ms = 10000): Promise<string[]> {
     const before = this.lines.length;
     this.socket.write(text);
     await this.waitFor(() => this.lines.length >= before + answers, ms);
