@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import request from 'supertest';
 import { AlertsService } from '../src/alerts/alerts.service.js';
+import { IngestAlerts } from '../src/alerts/ingest-alerts.js';
 import { Clock } from '../src/common/clock.js';
 import { readingDoc } from './helpers/readings.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
@@ -152,6 +153,27 @@ describe('alerts (e2e)', () => {
     );
     expect(await alertsOf('subject=gas-1/H2S')).toEqual([]);
     expect(await alertsOf('subject=gas-1/NO2')).toEqual([]);
+  });
+
+  it('raises the acceptance-rate alert when most ingest attempts fail, and resolves it', async () => {
+    for (let i = 0; i < 12; i++) {
+      await request(t.url)
+        .post('/receive-json')
+        .send(readingDoc({ id: '' }))
+        .expect(400);
+    }
+    const rules = t.app.get(IngestAlerts);
+    await rules.check();
+    const [alert] = (
+      await request(t.url).get('/api/alerts?rule=acceptance_rate&state=active').expect(200)
+    ).body;
+    expect(alert).toMatchObject({ subject: 'ingest', severity: 'warning' });
+    expect(alert.message).toMatch(/^Only [\d.]+ % of ingest attempts stored in the last hour$/);
+    now += 3601_000; // an hour later the failures have left the window
+    await rules.check();
+    const [resolved] = (await request(t.url).get(`/api/alerts?rule=acceptance_rate`).expect(200))
+      .body;
+    expect(resolved.state).toBe('resolved');
   });
 
   it('filters by severity and limits the list, newest first by last seen', async () => {

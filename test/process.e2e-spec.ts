@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { projectRoot } from '../src/common/project-root.js';
 import { readingDoc } from './helpers/readings.js';
 import { runServer, startServer } from './helpers/server-process.js';
 
@@ -70,6 +72,32 @@ describe('the sitewatch process (e2e)', () => {
     );
     db.close();
     expect(mode).toEqual({ journal_mode: 'wal' });
+  });
+
+  it('applies the migrations with the TypeORM CLI and ormconfig (npm run migration:run)', () => {
+    const cli = spawnSync(
+      process.execPath,
+      ['node_modules/typeorm/cli.js', 'migration:run', '-d', 'dist/ormconfig.js'],
+      {
+        cwd: projectRoot(),
+        env: { PATH: process.env.PATH, DATABASE_PATH: join(dir, 'cli.sqlite') },
+        encoding: 'utf8',
+      },
+    );
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toContain(
+      'Migration InitialSchema1764000000000 has been executed successfully.',
+    );
+    const again = spawnSync(
+      process.execPath,
+      ['node_modules/typeorm/cli.js', 'migration:run', '-d', 'dist/ormconfig.js'],
+      {
+        cwd: projectRoot(),
+        env: { PATH: process.env.PATH, DATABASE_PATH: join(dir, 'cli.sqlite') },
+        encoding: 'utf8',
+      },
+    );
+    expect(again.stdout).toContain('No migrations are pending');
   });
 
   it('commits every accepted reading when stopped with SIGTERM under load', async () => {
