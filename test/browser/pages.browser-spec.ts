@@ -103,6 +103,17 @@ describe('the pages in Chromium (browser)', () => {
       return chart.data.datasets.map((d) => d.data.length);
     });
     expect(points[2]).toBeGreaterThan(50);
+    // drawn in the theme's accent colour, resolved from CSS (an unresolved colour draws black)
+    const colour = await page.evaluate(
+      () =>
+        (
+          window as unknown as {
+            Chart: { getChart(id: string): { data: { datasets: { borderColor: string }[] } } };
+          }
+        ).Chart.getChart('chart').data.datasets[2].borderColor,
+    );
+    expect(colour).toMatch(/^rgba\(\d+, \d+, \d+, 1\)$/);
+    expect(colour).not.toBe('rgba(0, 0, 0, 1)');
     expect(await page.locator('#empty').isHidden()).toBe(true);
     expect(await page.locator('#csv').getAttribute('href')).toMatch(
       /^\/api\/readings\.csv\?id=handheld\+7&type=CO&from=\d+&to=\d+$/,

@@ -1,23 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import request from 'supertest';
 import { connectMqtt } from '../helpers/mqtt.js';
+import { freePort, startMosquitto } from '../helpers/processes.js';
 import { readingDoc } from '../helpers/readings.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { until } from '../helpers/wait.js';
-
-/** A Mosquitto of this test's own, so it can be stopped without touching the machine's. */
-function startMosquitto(port: number): ChildProcess {
-  return spawn('mosquitto', ['-p', String(port)], { stdio: 'ignore' });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('when the external MQTT broker goes away (services)', () => {
   let broker: ChildProcess;

@@ -101,4 +101,17 @@ async function api(path, options = {}) {
   return res.status === 204 ? null : res.json();
 }
 
-window.sitewatch = { setUpThemeToggle, formatTime, formatClock, formatNumber, h, api };
+/**
+ * A theme colour as `rgba(…)` for Chart.js, which cannot read CSS variables or light-dark():
+ * the browser resolves it on a probe element.
+ */
+function themeColor(variable, alpha = 1) {
+  const probe = document.createElement('span');
+  probe.style.color = `var(${variable})`;
+  document.body.append(probe);
+  const [r, g, b] = (getComputedStyle(probe).color.match(/[\d.]+/g) || [31, 111, 235]).map(Number);
+  probe.remove();
+  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+}
+
+window.sitewatch = { setUpThemeToggle, formatTime, formatClock, formatNumber, h, api, themeColor };

@@ -2,7 +2,7 @@
 'use strict';
 
 (() => {
-  const { setUpThemeToggle, formatTime, formatClock, formatNumber, h, api } = window.sitewatch;
+  const { setUpThemeToggle, formatTime, formatClock, formatNumber, h, api, themeColor } = window.sitewatch;
   const $ = (id) => document.getElementById(id);
 
   const MAX_EVENTS = 100;
@@ -55,7 +55,9 @@
     }
     const now = Math.floor(Date.now() / 60000);
     const labels = perMinute.map((_, i) => new Date((now - perMinute.length + 1 + i) * 60000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
-    const color = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#1f6feb';
+    const color = themeColor('--accent');
+    window.Chart.defaults.color = themeColor('--muted');
+    window.Chart.defaults.borderColor = themeColor('--line');
     if (!chart) {
       chart = new window.Chart($('activity-chart'), {
         type: 'bar',

@@ -2,7 +2,7 @@
 'use strict';
 
 (() => {
-  const { setUpThemeToggle, formatTime, formatNumber, h, api } = window.sitewatch;
+  const { setUpThemeToggle, formatTime, formatNumber, h, api, themeColor } = window.sitewatch;
   const $ = (id) => document.getElementById(id);
   let devices = [];
   let chart = null;
@@ -73,16 +73,14 @@
     return span <= 86400 ? time : `${date.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${time}`;
   }
 
-  function color(name, fallback) {
-    return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
-  }
-
   function draw(series, choice) {
     const points = series.points;
     $('empty').classList.toggle('hidden', points.length > 0);
     $('summary').textContent = `${choice.id} · ${choice.type} · ${formatTime(series.from)} – ${formatTime(series.to)} · buckets of ${formatNumber(series.bucketSeconds)} s`;
-    const accent = color('--accent', '#1f6feb');
-    const band = `color-mix(in srgb, ${accent} 22%, transparent)`;
+    const accent = themeColor('--accent');
+    const band = themeColor('--accent', 0.22);
+    window.Chart.defaults.color = themeColor('--muted');
+    window.Chart.defaults.borderColor = themeColor('--line');
     const data = {
       datasets: [
         { label: 'min', data: points.map((p) => ({ x: p.t, y: p.min })), borderWidth: 0, pointRadius: 0, fill: false },

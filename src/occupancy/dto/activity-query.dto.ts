@@ -1,22 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { TimeRangeQuery } from '../../common/dto/time-range.query.js';
 
-const finite = { allowNaN: false, allowInfinity: false };
-
-export class ActivityQuery {
-  @ApiPropertyOptional({ description: 'Unix seconds, inclusive' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsNumber(finite)
-  from?: number;
-
-  @ApiPropertyOptional({ description: 'Unix seconds, exclusive' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsNumber(finite)
-  to?: number;
-
+export class ActivityQuery extends TimeRangeQuery {
   @ApiPropertyOptional({ default: 100, maximum: 1000 })
   @IsOptional()
   @Type(() => Number)
@@ -26,12 +13,12 @@ export class ActivityQuery {
   limit = 100;
 }
 
-export class ActivityTextQuery extends ActivityQuery {
+export class ActivityTextQuery extends TimeRangeQuery {
   @ApiPropertyOptional({ default: 100000, maximum: 1000000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(1000000)
-  override limit = 100000;
+  limit = 100000;
 }

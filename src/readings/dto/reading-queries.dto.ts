@@ -11,6 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { TimeRangeQuery } from '../../common/dto/time-range.query.js';
 import { MAX_POINTS } from '../series.js';
 
 const finite = { allowNaN: false, allowInfinity: false };
@@ -45,25 +46,19 @@ export class FromTimestampQuery extends DeviceFilterQuery {
   after?: number;
 }
 
-export class ReadingFilterQuery extends DeviceFilterQuery {
+export class ReadingFilterQuery extends TimeRangeQuery {
+  @ApiPropertyOptional({ description: 'device id' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  id?: string;
+
   @ApiPropertyOptional({ description: 'only readings holding this sensor type' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.%-]{1,32}$/, {
     message: 'type must be 1–32 characters of A-Z a-z 0-9 _ . % -',
   })
   type?: string;
-
-  @ApiPropertyOptional({ description: 'Unix seconds, inclusive' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsNumber(finite)
-  from?: number;
-
-  @ApiPropertyOptional({ description: 'Unix seconds, exclusive' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsNumber(finite)
-  to?: number;
 }
 
 export class ReadingsPageQuery extends ReadingFilterQuery {
@@ -92,7 +87,8 @@ export class ReadingsCsvQuery extends ReadingFilterQuery {
   limit = 100000;
 }
 
-export class SeriesQuery {
+/** `from` defaults to an hour before `to`, `to` to now. */
+export class SeriesQuery extends TimeRangeQuery {
   @ApiProperty({ description: 'device id' })
   @IsString()
   @Length(1, 128)
@@ -103,18 +99,6 @@ export class SeriesQuery {
     message: 'type must be 1–32 characters of A-Z a-z 0-9 _ . % -',
   })
   type: string;
-
-  @ApiPropertyOptional({ description: 'Unix seconds, inclusive; default an hour before `to`' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsNumber(finite)
-  from?: number;
-
-  @ApiPropertyOptional({ description: 'Unix seconds, exclusive; default now' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsNumber(finite)
-  to?: number;
 
   @ApiPropertyOptional({ default: 300, maximum: MAX_POINTS })
   @IsOptional()
