@@ -37,10 +37,6 @@ export class TcpAdapter implements OnApplicationBootstrap, OnApplicationShutdown
     return (this.server?.address() as AddressInfo | null)?.port ?? 0;
   }
 
-  get connectionCount(): number {
-    return this.connections.size;
-  }
-
   async onApplicationBootstrap(): Promise<void> {
     const { tcpHost: host, tcpPort: port } = this.config;
     const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { CountParam } from '../../common/dto/count-param.decorator.js';
 import type { AlertSeverity, AlertState } from '../alert.entity.js';
 
 export class ListAlertsQuery {
@@ -26,11 +26,6 @@ export class ListAlertsQuery {
   @IsIn(['error', 'warning', 'info'])
   severity?: AlertSeverity;
 
-  @ApiPropertyOptional({ default: 20, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @CountParam(20, 500)
   limit = 20;
 }

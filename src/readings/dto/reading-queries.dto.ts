@@ -7,12 +7,12 @@ import {
   IsString,
   Length,
   Matches,
-  Max,
   MaxLength,
   Min,
 } from 'class-validator';
 import { TimeRangeQuery } from '../../common/dto/time-range.query.js';
 import { MAX_POINTS } from '../series.js';
+import { CountParam } from '../../common/dto/count-param.decorator.js';
 
 const finite = { allowNaN: false, allowInfinity: false };
 
@@ -30,12 +30,7 @@ export class FromTimestampQuery extends DeviceFilterQuery {
   @IsNumber(finite)
   system_time: number;
 
-  @ApiPropertyOptional({ default: 10000, maximum: 50000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(50000)
+  @CountParam(10000, 50000)
   limit = 10000;
 
   @ApiPropertyOptional({ description: 'from the Link header: continue after this reading id' })
@@ -62,12 +57,7 @@ export class ReadingFilterQuery extends TimeRangeQuery {
 }
 
 export class ReadingsPageQuery extends ReadingFilterQuery {
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @CountParam(100, 1000)
   limit = 100;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
@@ -78,12 +68,7 @@ export class ReadingsPageQuery extends ReadingFilterQuery {
 }
 
 export class ReadingsCsvQuery extends ReadingFilterQuery {
-  @ApiPropertyOptional({ default: 100000, maximum: 1000000, description: 'readings at most' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000000)
+  @CountParam(100000, 1000000, 'readings at most')
   limit = 100000;
 }
 
@@ -100,11 +85,6 @@ export class SeriesQuery extends TimeRangeQuery {
   })
   type: string;
 
-  @ApiPropertyOptional({ default: 300, maximum: MAX_POINTS })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_POINTS)
+  @CountParam(300, MAX_POINTS)
   points = 300;
 }
