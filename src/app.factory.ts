@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { useBodyParsing } from './common/body-parsing.js';
+import { useRateLimit } from './common/rate-limit.js';
+import { useSecurityHeaders } from './common/security-headers.js';
 import { badRequest, flattenValidationErrors } from './common/field-errors.js';
 import { listenError } from './common/listen-error.js';
 import type { AppConfig } from './config/app-config.js';
@@ -24,6 +26,11 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   app.useLogger(app.get(Logger));
   app.set('query parser', 'simple');
+  if (config.trustProxy > 0) {
+    app.set('trust proxy', config.trustProxy);
+  }
+  useSecurityHeaders(app);
+  useRateLimit(app, config.httpRateLimit);
   const ingest = app.get(IngestEvents);
   useBodyParsing(app, () => ingest.rejected('http'));
   if (config.corsOrigins.length > 0) {
@@ -51,6 +58,11 @@ function setUpOpenApi(app: INestApplication): void {
       .setTitle('sitewatch')
       .setDescription('Real-time monitoring of facilities and their sensors')
       .setVersion('0.1.0')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'device token' },
+        'device-token',
+      )
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AlertsModule } from './alerts/alerts.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { Clock } from './common/clock.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
         LoggerModule.forRoot(pinoOptions(config.logLevel)),
         ScheduleModule.forRoot(),
         DatabaseModule,
+        AuthModule,
         RedisModule,
         ReadingsModule,
         MetricsModule,

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { isUniqueViolation } from '../database/unique-violation.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { MonitorService } from '../metrics/monitor.service.js';
 import { Alert, type AlertSeverity } from './alert.entity.js';
@@ -18,13 +19,6 @@ export interface AlertSignal {
 export type AlertTransition = 'raised' | 'repeated' | 'escalated' | 'acknowledged' | 'resolved';
 
 const RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, error: 2 };
-
-function isUniqueViolation(error: unknown): boolean {
-  const text =
-    String((error as { code?: string; message?: string })?.code ?? '') +
-    String((error as Error)?.message ?? '');
-  return text.includes('23505') || text.includes('UNIQUE constraint failed');
-}
 
 /**
  * Alerts with deduplication and the active → acknowledged → resolved lifecycle. At most one

@@ -37,6 +37,11 @@ describe(loadConfig.name, () => {
       mqttSharedGroup: undefined,
       redisUrl: undefined,
       activityTtlSeconds: 300,
+      authMode: 'open',
+      apiKey: undefined,
+      httpRateLimit: 1000,
+      trustProxy: 0,
+      maxStreamClientsPerIp: 100,
     });
   });
 
@@ -65,6 +70,11 @@ describe(loadConfig.name, () => {
       MQTT_SHARED_GROUP: 'sitewatch',
       REDIS_URL: 'redis://cache:6379/2',
       ACTIVITY_TTL_SECONDS: '120',
+      AUTH_MODE: 'token',
+      API_KEY: 'k3y-of-sixteen-chars',
+      HTTP_RATE_LIMIT: '50',
+      TRUST_PROXY: '1',
+      MAX_STREAM_CLIENTS_PER_IP: '20',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -93,6 +103,11 @@ describe(loadConfig.name, () => {
       mqttSharedGroup: 'sitewatch',
       redisUrl: 'redis://cache:6379/2',
       activityTtlSeconds: 120,
+      authMode: 'token',
+      apiKey: 'k3y-of-sixteen-chars',
+      httpRateLimit: 50,
+      trustProxy: 1,
+      maxStreamClientsPerIp: 20,
     });
   });
 
@@ -135,6 +150,23 @@ describe(loadConfig.name, () => {
       `Invalid ALERT_RULES_FILE=${JSON.stringify(badRulesFile)}: expected a JSON rules file (gas.H2S.warning must be a number ≥ 0, not "ten")`,
     ],
     ['ALERT_RULES_FILE', join(dir, 'missing.json'), 'cannot read it'],
+    [
+      'AUTH_MODE',
+      'token',
+      'Invalid AUTH_MODE="token": expected API_KEY to be set as well (token mode guards the read and admin APIs with it)',
+    ],
+    ['AUTH_MODE', 'none', 'Invalid AUTH_MODE="none": expected one of open, token'],
+    [
+      'API_KEY',
+      'short',
+      'Invalid API_KEY="…": expected 16 to 256 printable ASCII characters without spaces',
+    ],
+    [
+      'HTTP_RATE_LIMIT',
+      '-1',
+      'Invalid HTTP_RATE_LIMIT="-1": expected a whole number from 0 to 1000000',
+    ],
+    ['MAX_STREAM_CLIENTS_PER_IP', '0', 'Invalid MAX_STREAM_CLIENTS_PER_IP="0"'],
   ])('stops on %s=%s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

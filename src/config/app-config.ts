@@ -24,6 +24,9 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const AUTH_MODES = ['open', 'token'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
 export interface AppConfig {
   host: string;
   port: number;
@@ -50,6 +53,16 @@ export interface AppConfig {
   mqttSharedGroup?: string;
   redisUrl?: string;
   activityTtlSeconds: number;
+  /** `open`: no credentials, as the original devices expect; `token`: see src/auth. */
+  authMode: AuthMode;
+  /** Required in token mode for every API but ingest and health. */
+  apiKey?: string;
+  /** Requests a second per client address over HTTP; 0 turns the limit off. */
+  httpRateLimit: number;
+  /** Proxy hops in front of sitewatch whose X-Forwarded-For is believed (0: none). */
+  trustProxy: number;
+  /** Socket.IO connections and SSE streams open at once from one address. */
+  maxStreamClientsPerIp: number;
 }
 
 function isOrigin(item: string): boolean {
@@ -106,7 +119,28 @@ export function loadConfig(env: Env): AppConfig {
     ),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:'])?.toString(),
     activityTtlSeconds: readInt(env, 'ACTIVITY_TTL_SECONDS', 300, 1, 7 * 86400),
+    ...readAuth(env),
+    httpRateLimit: readInt(env, 'HTTP_RATE_LIMIT', 1000, 0, 1000000),
+    trustProxy: readInt(env, 'TRUST_PROXY', 0, 0, 10),
+    maxStreamClientsPerIp: readInt(env, 'MAX_STREAM_CLIENTS_PER_IP', 100, 1, 100000),
   };
+}
+
+/** Token mode needs an API key; the key itself never appears in an error message. */
+function readAuth(env: Env): Pick<AppConfig, 'authMode' | 'apiKey'> {
+  const authMode = readEnum(env, 'AUTH_MODE', 'open', AUTH_MODES);
+  const apiKey = readOptionalString(env, 'API_KEY', 100000);
+  if (apiKey !== undefined && !/^[\x21-\x7e]{16,256}$/.test(apiKey)) {
+    throw new ConfigError('API_KEY', '…', '16 to 256 printable ASCII characters without spaces');
+  }
+  if (authMode === 'token' && apiKey === undefined) {
+    throw new ConfigError(
+      'AUTH_MODE',
+      authMode,
+      'API_KEY to be set as well (token mode guards the read and admin APIs with it)',
+    );
+  }
+  return { authMode, apiKey };
 }
 
 function readAlertRules(env: Env): AlertRules {

@@ -4,18 +4,29 @@ import type { DataSourceOptions } from 'typeorm';
 import { InitialSchema1764000000000 } from '../../migrations/1764000000000-initial-schema.js';
 import { Alerts1764000001000 } from '../../migrations/1764000001000-alerts.js';
 import { OccupancyAndDevices1764000002000 } from '../../migrations/1764000002000-occupancy-and-devices.js';
+import { DeviceTokens1764000003000 } from '../../migrations/1764000003000-device-tokens.js';
 import { Alert } from '../alerts/alert.entity.js';
+import { DeviceToken } from '../auth/device-token.entity.js';
 import { Device } from '../devices/device.entity.js';
 import { Occupancy } from '../occupancy/occupancy.entity.js';
 import { ActivityLog } from '../occupancy/activity-log.entity.js';
 import { SensorData } from '../readings/sensor-data.entity.js';
 import { SensorValue } from '../readings/sensor-value.entity.js';
 
-export const ENTITIES = [SensorData, SensorValue, ActivityLog, Alert, Occupancy, Device];
+export const ENTITIES = [
+  SensorData,
+  SensorValue,
+  ActivityLog,
+  Alert,
+  Occupancy,
+  Device,
+  DeviceToken,
+];
 export const MIGRATIONS = [
   InitialSchema1764000000000,
   Alerts1764000001000,
   OccupancyAndDevices1764000002000,
+  DeviceTokens1764000003000,
 ];
 
 export interface DatabaseSettings {

@@ -18,6 +18,7 @@ import { RedisExpiryService } from '../redis/redis-expiry.service.js';
 import { RedisService } from '../redis/redis.service.js';
 import { RedisPresence } from './redis-presence.js';
 import { alertsWhenOffline, type DeviceState, timeoutOf, toDeviceJson } from './device-presence.js';
+import { CHANNEL_OF, type Registration } from '../auth/token-store.js';
 import { Device, type DeviceChannel, type DeviceKind } from './device.entity.js';
 
 export interface Sighting {
@@ -129,6 +130,42 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** The gateway a device was last heard through; null for none or an unknown device. */
+  gatewayOf(id: string): number | null {
+    return this.devices.get(id)?.gateway ?? null;
+  }
+
+  /**
+   * A device registered with a token (admin API or `npm run devices`): its kind, gateway and
+   * heartbeat. The registration counts as a sighting, so a device that never shows up goes
+   * offline when its heartbeat runs out.
+   */
+  register(registration: Registration): void {
+    const device = this.devices.get(registration.id);
+    if (device) {
+      Object.assign(device, {
+        kind: registration.kind,
+        gateway: registration.gateway,
+        heartbeatSeconds: registration.heartbeatSeconds,
+      });
+      return;
+    }
+    this.seen(registration.id, {
+      kind: registration.kind,
+      channel: CHANNEL_OF[registration.kind],
+      gateway: registration.gateway,
+    });
+    this.devices.get(registration.id)!.heartbeatSeconds = registration.heartbeatSeconds;
+  }
+
+  /** Takes a registration written to the database by another process. */
+  async reloadRegistration(id: string): Promise<void> {
+    const row = await this.repo.findOneBy({ id });
+    if (row) {
+      this.register(row);
+    }
+  }
+
   /** Every device, most recently seen first; with Redis, as every instance saw them. */
   async list() {
     if (this.presence) {
@@ -176,11 +213,15 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
       .map((id) => this.devices.get(id)!)
       .map((d) => ({ ...d, sensorTypes: JSON.stringify([...d.sensorTypes].sort()) }));
     try {
+      // Only what presence owns is updated: kind and heartbeat belong to registration.
       await this.tx.run((manager) =>
-        manager.getRepository(Device).upsert(
-          rows.map(({ online: _online, ...row }) => row),
-          ['id'],
-        ),
+        manager
+          .createQueryBuilder()
+          .insert()
+          .into(Device)
+          .values(rows.map(({ online: _online, ...row }) => row))
+          .orUpdate(['channel', 'gateway', 'sensor_types', 'last_seen'], ['id'])
+          .execute(),
       );
     } catch (error) {
       ids.forEach((id) => this.dirty.add(id));

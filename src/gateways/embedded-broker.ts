@@ -7,9 +7,13 @@ import {
 } from '@nestjs/common';
 import { Aedes } from 'aedes';
 import { type AddressInfo, createServer, type Server } from 'node:net';
+import { ApiKey } from '../auth/api-key.js';
+import { AuthFailures } from '../auth/auth-failures.js';
+import { DeviceTokensService } from '../auth/device-tokens.service.js';
 import { listenError } from '../common/listen-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MonitorService } from '../metrics/monitor.service.js';
+import { BrokerAuth } from './broker-auth.js';
 import { GatewayIngestService } from './gateway-ingest.service.js';
 import { MAX_PAYLOAD_BYTES } from './gateway-message.parser.js';
 import { SizeGuardedConnection } from './mqtt-size-guard.js';
@@ -27,12 +31,18 @@ export class EmbeddedBroker implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger(EmbeddedBroker.name);
   private broker?: Aedes;
   private server?: Server;
+  private readonly auth: BrokerAuth;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ingest: GatewayIngestService,
     private readonly monitor: MonitorService,
-  ) {}
+    apiKey: ApiKey,
+    tokens: DeviceTokensService,
+    failures: AuthFailures,
+  ) {
+    this.auth = new BrokerAuth(apiKey, tokens, failures);
+  }
 
   get port(): number {
     return (this.server?.address() as AddressInfo | null)?.port ?? 0;
@@ -43,8 +53,17 @@ export class EmbeddedBroker implements OnApplicationBootstrap, OnApplicationShut
       return;
     }
     const broker = await Aedes.createBroker({
-      authorizePublish: (_client, packet, done) => {
-        this.ingest.handle(packet.topic, Buffer.from(packet.payload)).then(
+      authenticate: (client, username, password, done) =>
+        this.auth.authenticate(client, username, password, done),
+      authorizeSubscribe: (_client, subscription, done) =>
+        this.auth.authorizeSubscribe(subscription, done),
+      authorizePublish: (client, packet, done) => {
+        const device = this.auth.credentialOf(client);
+        if (this.auth.enabled && !device) {
+          done(new Error('unauthorized'));
+          return;
+        }
+        this.ingest.handle(packet.topic, Buffer.from(packet.payload), device).then(
           () => done(null),
           (error: unknown) => done(error as Error),
         );
@@ -55,11 +74,11 @@ export class EmbeddedBroker implements OnApplicationBootstrap, OnApplicationShut
     );
     this.broker = broker;
     this.server = createServer((socket) => {
-      broker.handle(
-        new SizeGuardedConnection(socket, MAX_PACKET_BYTES, (length) =>
-          this.oversized(socket.remoteAddress, length),
-        ),
+      const connection = new SizeGuardedConnection(socket, MAX_PACKET_BYTES, (length) =>
+        this.oversized(socket.remoteAddress, length),
       );
+      this.auth.addresses.set(connection, socket.remoteAddress ?? 'unknown');
+      broker.handle(connection);
     });
     const { mqttHost: host, mqttPort: port } = this.config;
     await new Promise<void>((resolve, reject) => {

@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { DeviceCredential } from '../auth/device-credentials.js';
+import { DeviceTokensService } from '../auth/device-tokens.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DevicesService } from '../devices/devices.service.js';
 import { MonitorService } from '../metrics/monitor.service.js';
 import { IngestEvents } from '../readings/ingest-events.js';
 import { ReadingWriter } from '../readings/reading-writer.js';
 import { GatewayActivityService } from './gateway-activity.service.js';
-import { parseGatewayMessage } from './gateway-message.parser.js';
+import { gatewayOf, type GatewayMessage, parseGatewayMessage } from './gateway-message.parser.js';
 
 /**
  * One MQTT message from either broker: a reading goes through the same validation and write
@@ -22,10 +24,15 @@ export class GatewayIngestService {
     private readonly devices: DevicesService,
     private readonly monitor: MonitorService,
     private readonly ingest: IngestEvents,
+    private readonly tokens: DeviceTokensService,
   ) {}
 
-  async handle(topic: string, payload: Buffer): Promise<void> {
+  /** `device`: the publisher's credential in token mode (embedded broker); its rights are checked. */
+  async handle(topic: string, payload: Buffer, device?: DeviceCredential): Promise<void> {
     const message = parseGatewayMessage(topic, payload, this.config.mqttTopicPrefix);
+    if (device) {
+      this.authorize(device, topic, message);
+    }
     switch (message.kind) {
       case 'ignored':
         return;
@@ -55,6 +62,35 @@ export class GatewayIngestService {
         });
         await this.activity.touch(message.gateway, message.sensorId);
         return;
+    }
+  }
+
+  /**
+   * A gateway publishes only to its own `{prefix}/{N}`, and only for itself or its sensors.
+   * Throwing refuses the publish: the broker closes the connection and nothing is stored.
+   */
+  private authorize(device: DeviceCredential, topic: string, message: GatewayMessage): void {
+    const id =
+      message.kind === 'reading'
+        ? message.reading.id
+        : message.kind === 'activity'
+          ? message.sensorId
+          : null;
+    const allowed =
+      device.kind === 'gateway' &&
+      gatewayOf(topic, this.config.mqttTopicPrefix) === device.gateway &&
+      (id === null || this.tokens.refusedIds(device, [id]).length === 0);
+    if (!allowed) {
+      this.monitor.logEvent(
+        'warning',
+        `MQTT publish by ${device.deviceId} to ${topic.slice(0, 200)} refused: not its topic or device`,
+        {
+          deviceId: device.deviceId,
+          topic: topic.slice(0, 200),
+        },
+      );
+      this.ingest.rejected('mqtt');
+      throw new Error(`${device.deviceId} may not publish to ${topic.slice(0, 200)}`);
     }
   }
 }

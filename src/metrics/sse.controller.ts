@@ -1,6 +1,8 @@
 import { Controller, Get, Logger, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ApiKeyInQuery } from '../auth/access.decorators.js';
+import { StreamClients } from '../auth/stream-clients.js';
 import { MonitorService } from './monitor.service.js';
 import type { LiveMessage } from './monitor.types.js';
 import { PrometheusService } from './prometheus.service.js';
@@ -43,6 +45,7 @@ export class SseController {
 
   constructor(
     private readonly monitor: MonitorService,
+    private readonly streamClients: StreamClients,
     prometheus: PrometheusService,
   ) {
     prometheus.reportClients('sse', () => this.clients);
@@ -54,7 +57,18 @@ export class SseController {
       'Live events as Server-Sent Events; reconnect with Last-Event-ID to get what was missed',
   })
   @ApiProduces('text/event-stream')
+  @ApiKeyInQuery()
   async stream(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const release = this.streamClients.admit(req.ip ?? 'unknown');
+    if (!release) {
+      res.status(429).setHeader('Retry-After', '10');
+      res.json({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: `over ${this.streamClients.limit} live connections from this address (MAX_STREAM_CLIENTS_PER_IP)`,
+      });
+      return;
+    }
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -86,6 +100,7 @@ export class SseController {
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
     this.clients++;
     res.once('close', () => {
+      release();
       this.clients--;
       clearInterval(keepAlive);
       unsubscribeBus();

@@ -1,5 +1,16 @@
-import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  ForbiddenException,
+  HttpCode,
+  Post,
+  Req,
+  UseFilters,
+} from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DeviceAuth } from '../auth/access.decorators.js';
+import type { DeviceRequest } from '../auth/device-auth.guard.js';
+import { DeviceTokensService } from '../auth/device-tokens.service.js';
 import { badRequest } from '../common/field-errors.js';
 import { ReceiveReadingDto } from './dto/receive-reading.dto.js';
 import { IngestRejectionFilter } from './ingest-rejection.filter.js';
@@ -13,27 +24,45 @@ export const MAX_BATCH = 1000;
 @ApiTags('readings')
 @Controller()
 @UseFilters(IngestRejectionFilter)
+@DeviceAuth()
 export class IngestController {
-  constructor(private readonly writer: ReadingWriter) {}
+  constructor(
+    private readonly writer: ReadingWriter,
+    private readonly tokens: DeviceTokensService,
+  ) {}
 
   @Post('receive-json')
   @HttpCode(201)
   @ApiOperation({ summary: 'Store one reading document; answers once it is committed' })
   @ApiCreatedResponse({ description: 'the stored reading' })
-  async receive(@Body() dto: ReceiveReadingDto): Promise<StoredReading> {
-    const [stored] = await this.writer.write([toReadingInput(dto)], {
-      source: 'http',
-      gateway: null,
-    });
-    return stored;
+  async receive(@Body() dto: ReceiveReadingDto, @Req() req: DeviceRequest): Promise<StoredReading> {
+    return (await this.store([toReadingInput(dto)], req))[0];
   }
 
   @Post('api/readings/batch')
   @HttpCode(201)
   @ApiOperation({ summary: `Store up to ${MAX_BATCH} reading documents, all or none` })
   @ApiBody({ type: [ReceiveReadingDto] })
-  async receiveBatch(@Body() body: unknown): Promise<StoredReading[]> {
-    return this.writer.write(checkBatch(body), { source: 'http', gateway: null });
+  async receiveBatch(@Body() body: unknown, @Req() req: DeviceRequest): Promise<StoredReading[]> {
+    return this.store(checkBatch(body), req);
+  }
+
+  /** In token mode, every document must be the token's device or, for a gateway, its sensor. */
+  private store(readings: ReadingInput[], { device }: DeviceRequest): Promise<StoredReading[]> {
+    if (device) {
+      const refused = this.tokens.refusedIds(
+        device,
+        readings.map((reading) => reading.id),
+      );
+      if (refused.length > 0) {
+        throw new ForbiddenException({
+          statusCode: 403,
+          error: 'Forbidden',
+          message: `the token of ${device.deviceId} may not report readings of ${refused.slice(0, 10).join(', ')}: nothing was stored`,
+        });
+      }
+    }
+    return this.writer.write(readings, { source: 'http', gateway: device?.gateway ?? null });
   }
 }
 

@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ApiKeyInQuery } from '../auth/access.decorators.js';
 import { ReadingsCsvQuery } from './dto/reading-queries.dto.js';
 import type { StoredReading } from './reading.js';
 import { ReadingsService } from './readings.service.js';
@@ -29,6 +30,7 @@ export class ReadingsCsvController {
   constructor(private readonly readings: ReadingsService) {}
 
   @Get('api/readings.csv')
+  @ApiKeyInQuery()
   @ApiOperation({ summary: 'CSV download of the filtered readings, oldest first, streamed' })
   @ApiProduces('text/csv')
   async csv(@Query() query: ReadingsCsvQuery, @Res() res: Response): Promise<void> {

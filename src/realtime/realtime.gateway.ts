@@ -1,4 +1,4 @@
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -9,7 +9,12 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
+import { ApiKey } from '../auth/api-key.js';
+import { AuthFailures } from '../auth/auth-failures.js';
+import { clientAddress } from '../auth/client-address.js';
+import { StreamClients } from '../auth/stream-clients.js';
 import { isDeviceId } from '../common/text.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MonitorService } from '../metrics/monitor.service.js';
 import type { LiveMessage } from '../metrics/monitor.types.js';
 import { PrometheusService } from '../metrics/prometheus.service.js';
@@ -37,13 +42,49 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
 
   constructor(
     private readonly monitor: MonitorService,
+    private readonly apiKey: ApiKey,
+    private readonly failures: AuthFailures,
+    private readonly streamClients: StreamClients,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     prometheus: PrometheusService,
   ) {
     prometheus.reportClients('socket.io', () => this.server?.engine?.clientsCount ?? 0);
   }
 
-  afterInit(): void {
+  afterInit(server: IoServer): void {
+    server.use((socket, next) => next(this.admit(socket)));
     this.unsubscribe = this.monitor.subscribeLocal((message) => this.push(message));
+  }
+
+  /**
+   * The handshake: in token mode `auth: {apiKey}` must match; from any one address at most
+   * MAX_STREAM_CLIENTS_PER_IP live connections. The client sees the refusal as `connect_error`.
+   */
+  private admit(socket: IoSocket): Error | undefined {
+    const address = clientAddress(socket.request, this.config.trustProxy);
+    if (!this.apiKey.open) {
+      const retryAfter = this.failures.retryAfter(address);
+      if (retryAfter > 0) {
+        return new Error(`too many failed attempts; retry in ${retryAfter} s`);
+      }
+      const given: unknown = (socket.handshake.auth as { apiKey?: unknown } | undefined)?.apiKey;
+      if (!this.apiKey.matches(given)) {
+        const guessed = given !== undefined && given !== '';
+        this.failures.record(
+          'socket.io',
+          address,
+          guessed ? 'wrong API key' : 'no API key',
+          guessed,
+        );
+        return new Error('unauthorized');
+      }
+    }
+    const release = this.streamClients.admit(address);
+    if (!release) {
+      return new Error(`over ${this.streamClients.limit} live connections from this address`);
+    }
+    socket.once('disconnect', release);
+    return undefined;
   }
 
   onModuleDestroy(): void {

@@ -32,6 +32,8 @@ export class TcpConnection {
   private windowCount = 0;
   private closing = false;
   deviceId: string | null = null;
+  /** Token mode: whether the last HELLO proved the device; commands wait for it in order. */
+  authenticated: Promise<boolean> = Promise.resolve(false);
   readonly remote: string;
 
   constructor(
@@ -122,6 +124,22 @@ export class TcpConnection {
     );
     this.answers = this.answers.then(() => {
       this.write(`ERR ${reason}`);
+      this.socket.end();
+    });
+  }
+
+  get ending(): boolean {
+    return this.closing;
+  }
+
+  /** Closes after the answers already due (the caller's included), reading nothing more. */
+  endAfterAnswers(reason: string): void {
+    if (this.closing) {
+      return;
+    }
+    this.closing = true;
+    this.logger.warn(`Closed ${this.remote}: ${reason}`);
+    this.answers = this.answers.then(() => {
       this.socket.end();
     });
   }

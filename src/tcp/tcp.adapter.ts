@@ -6,6 +6,9 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { ApiKey } from '../auth/api-key.js';
+import { AuthFailures } from '../auth/auth-failures.js';
+import { DeviceTokensService } from '../auth/device-tokens.service.js';
 import { listenError } from '../common/listen-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DevicesService } from '../devices/devices.service.js';
@@ -30,6 +33,9 @@ export class TcpAdapter implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly occupancy: OccupancyService,
     private readonly devices: DevicesService,
     private readonly monitor: MonitorService,
+    private readonly apiKey: ApiKey,
+    private readonly tokens: DeviceTokensService,
+    private readonly failures: AuthFailures,
   ) {}
 
   /** The port actually bound (TCP_PORT may be 0). */
@@ -66,6 +72,12 @@ export class TcpAdapter implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private accept(socket: Socket): void {
+    const retryAfter = this.apiKey.open ? 0 : this.failures.retryAfter(socket.remoteAddress ?? '');
+    if (retryAfter > 0) {
+      socket.end(`ERR unauthorized: too many failed attempts, retry in ${retryAfter} s\n`);
+      socket.on('error', () => undefined);
+      return;
+    }
     if (this.connections.size >= this.config.tcpMaxConnections) {
       socket.end(
         `ERR too many connections (TCP_MAX_CONNECTIONS=${this.config.tcpMaxConnections})\n`,
@@ -86,6 +98,10 @@ export class TcpAdapter implements OnApplicationBootstrap, OnApplicationShutdown
 
   async handle(command: TcpCommand, connection: TcpConnection): Promise<string> {
     try {
+      if (!(await this.authorized(command, connection))) {
+        this.refuse(connection, command);
+        return 'ERR unauthorized';
+      }
       switch (command.kind) {
         case 'invalid':
           return `ERR ${command.reason}`;
@@ -114,6 +130,45 @@ export class TcpAdapter implements OnApplicationBootstrap, OnApplicationShutdown
       this.logger.error(`${connection.remote}: ${String(error)}`);
       return 'ERR temporarily unavailable, try again';
     }
+  }
+
+  /**
+   * Token mode: a HELLO with the device's token must come first. Runs synchronously up to the
+   * verification, so the commands that follow a HELLO wait for its outcome, in order.
+   */
+  private authorized(command: TcpCommand, connection: TcpConnection): Promise<boolean> {
+    if (this.apiKey.open) {
+      return Promise.resolve(true);
+    }
+    if (command.kind === 'hello') {
+      const { deviceId, token } = command;
+      connection.authenticated = token
+        ? this.tokens.verify(token).then((device) => device?.deviceId === deviceId)
+        : Promise.resolve(false);
+    }
+    return connection.authenticated;
+  }
+
+  /** `ERR unauthorized`, then the connection closes; one failure counted per connection. */
+  private refuse(connection: TcpConnection, command: TcpCommand): void {
+    if (connection.ending) {
+      return;
+    }
+    const reason =
+      command.kind !== 'hello'
+        ? 'a command before HELLO <id> <token>'
+        : command.token
+          ? `wrong token for ${command.deviceId}`
+          : `HELLO ${command.deviceId} without a token`;
+    const guessed = command.kind === 'hello' && command.token !== undefined;
+    this.failures.record(
+      'tcp',
+      connection.socket.remoteAddress ?? connection.remote,
+      reason,
+      guessed,
+    );
+    this.rejected(connection, reason);
+    connection.endAfterAnswers(`unauthorized: ${reason}`);
   }
 
   rejected(connection: TcpConnection, reason: string): void {

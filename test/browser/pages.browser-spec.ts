@@ -44,10 +44,11 @@ describe('the pages in Chromium (browser)', () => {
     await t?.close();
   });
 
-  it('loads both pages with no console error and no request to another host', async () => {
+  it('loads both pages with no console error (no CSP violation) and no request to another host', async () => {
     for (const path of ['/', '/graph']) {
       const watched = await openPage(browser, t.url);
-      await watched.page.goto(`${t.url}${path}`);
+      const response = await watched.page.goto(`${t.url}${path}`);
+      expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
       await watched.page.waitForLoadState('networkidle');
       expect(watched.errors).toEqual([]);
       expect(watched.foreignHosts).toEqual([]);
@@ -209,5 +210,60 @@ describe('the dashboard across a server restart (browser)', () => {
       await browser.close();
       await first.close();
     }
+  });
+});
+
+describe('the pages in token mode (browser)', () => {
+  const KEY = 'browser-test-key-0123456789';
+  let t: TestApp;
+  let browser: Browser;
+  let token: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ authMode: 'token', apiKey: KEY, httpRateLimit: 0 });
+    browser = await launch();
+    const res = await request(t.url)
+      .post('/api/devices')
+      .set('X-API-Key', KEY)
+      .send({ id: 'handheld 9' })
+      .expect(201);
+    token = res.body.token;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('asks for the key once, then shows live data, and keeps the key for the session', async () => {
+    const watched = await openPage(browser, t.url);
+    const { page } = watched;
+    await page.goto(t.url);
+    const dialog = page.locator('dialog.key-dialog');
+    await dialog.waitFor();
+    await page.fill('#api-key', 'not-the-key-000000');
+    await page.click('dialog.key-dialog button');
+    await page.locator('dialog.key-dialog .error-text').waitFor();
+    await page.fill('#api-key', KEY);
+    await page.click('dialog.key-dialog button');
+    await page.waitForFunction(() => document.getElementById('link')?.textContent === 'live');
+    await request(t.url)
+      .post('/receive-json')
+      .set('Authorization', `Bearer ${token}`)
+      .send(readingDoc({ id: 'handheld 9', ts: Date.now() / 1000 }))
+      .expect(201);
+    await page.locator('[data-device="handheld 9"]').waitFor({ timeout: 2000 });
+
+    // the history page in the same tab session: no second prompt, and a CSV link that works
+    await page.goto(`${t.url}/graph`);
+    await page.waitForFunction(() =>
+      (document.getElementById('csv') as HTMLAnchorElement | null)?.href.includes('apiKey='),
+    );
+    expect(await page.locator('dialog.key-dialog').count()).toBe(0);
+    const csv = await page.locator('#csv').getAttribute('href');
+    await request(t.url).get(csv!).expect(200);
+    // the refused first try is a 401 in the console, nothing else
+    expect(watched.errors.filter((error) => !error.includes('401'))).toEqual([]);
+    await page.context().close();
   });
 });

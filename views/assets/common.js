@@ -90,8 +90,102 @@ function h(tag, props, ...children) {
   return element;
 }
 
+// Token mode (AUTH_MODE=token): the API wants the key; the page asks once and keeps it for the
+// browser session (sessionStorage: gone when the tab closes, never sent to other sites).
+const KEY_STORE = 'sitewatch-api-key';
+let keyPrompt = null;
+let memoryKey = '';
+
+function storedKey() {
+  try {
+    return sessionStorage.getItem(KEY_STORE) || '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Asks for the API key until the server takes it; concurrent callers share one prompt, so a
+ * wrong key costs one failed attempt, not one per waiting request.
+ */
+function askForKey(rejected) {
+  keyPrompt ??= (async () => {
+    for (let wrong = rejected; ; wrong = true) {
+      const key = await showKeyDialog(wrong);
+      const res = await fetch('/api/metrics', { headers: { 'X-API-Key': key } });
+      if (res.status !== 401) {
+        try {
+          sessionStorage.setItem(KEY_STORE, key);
+        } catch {
+          // storage refused: the key lasts for this page only
+        }
+        memoryKey = key;
+        keyPrompt = null;
+        return;
+      }
+    }
+  })();
+  return keyPrompt;
+}
+
+function showKeyDialog(rejected) {
+  return new Promise((resolve) => {
+    const input = h('input', { type: 'password', id: 'api-key', name: 'apiKey', autocomplete: 'current-password', required: true });
+    const dialog = h(
+      'dialog',
+      { class: 'key-dialog', 'aria-labelledby': 'key-title' },
+      h(
+        'form',
+        { method: 'dialog' },
+        h('h2', { id: 'key-title', text: 'API key' }),
+        h('p', { class: rejected ? 'error-text' : 'muted', text: rejected ? 'That key was not accepted. Try again.' : 'This sitewatch needs its API key to show data.' }),
+        h('label', { for: 'api-key', text: 'Key' }),
+        input,
+        h('button', { type: 'submit', text: 'Continue' }),
+      ),
+    );
+    dialog.addEventListener('cancel', (event) => event.preventDefault());
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve(input.value.trim());
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+function currentKey() {
+  return storedKey() || memoryKey;
+}
+
+/** A same-origin link (the CSV download) with the key as `apiKey=`, since a link sets no headers. */
+function withKey(url) {
+  const key = currentKey();
+  return key ? `${url}${url.includes('?') ? '&' : '?'}apiKey=${encodeURIComponent(key)}` : url;
+}
+
+/** Socket.IO with the key in its handshake; a refused key asks again and reconnects. */
+function connectSocket(options) {
+  const socket = window.io({ ...options, auth: (send) => send(currentKey() ? { apiKey: currentKey() } : {}) });
+  socket.on('connect_error', (error) => {
+    if (error.message === 'unauthorized') {
+      askForKey(Boolean(currentKey())).then(() => socket.connect());
+    }
+  });
+  return socket;
+}
+
 async function api(path, options = {}) {
-  const res = await fetch(path, { ...options, headers: { Accept: 'application/json', ...(options.headers || {}) } });
+  const headers = { Accept: 'application/json', ...(options.headers || {}) };
+  const key = currentKey();
+  if (key) {
+    headers['X-API-Key'] = key;
+  }
+  const res = await fetch(path, { ...options, headers });
+  if (res.status === 401) {
+    await askForKey(Boolean(key));
+    return api(path, options);
+  }
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
     const error = new Error(body.message || `${res.status} ${res.statusText}`);
@@ -114,4 +208,4 @@ function themeColor(variable, alpha = 1) {
   return `rgba(${r}, ${g}, ${b}, ${alpha})`;
 }
 
-window.sitewatch = { setUpThemeToggle, formatTime, formatClock, formatNumber, h, api, themeColor };
+window.sitewatch = { setUpThemeToggle, formatTime, formatClock, formatNumber, h, api, themeColor, withKey, connectSocket };

@@ -2,7 +2,7 @@
 'use strict';
 
 (() => {
-  const { setUpThemeToggle, formatTime, formatClock, formatNumber, h, api, themeColor } = window.sitewatch;
+  const { setUpThemeToggle, formatTime, formatClock, formatNumber, h, api, themeColor, connectSocket } = window.sitewatch;
   const $ = (id) => document.getElementById(id);
 
   const MAX_EVENTS = 100;
@@ -227,7 +227,7 @@
   }
 
   function connect() {
-    const socket = window.io({ transports: ['websocket', 'polling'] });
+    const socket = connectSocket({ transports: ['websocket', 'polling'] });
     let everConnected = false;
     let lost = false;
     socket.on('connect', () => {

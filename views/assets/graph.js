@@ -2,7 +2,7 @@
 'use strict';
 
 (() => {
-  const { setUpThemeToggle, formatTime, formatNumber, h, api, themeColor } = window.sitewatch;
+  const { setUpThemeToggle, formatTime, formatNumber, h, api, themeColor, withKey } = window.sitewatch;
   const $ = (id) => document.getElementById(id);
   let devices = [];
   let chart = null;
@@ -108,7 +108,7 @@
   async function show(choice) {
     writeAddress(choice);
     const params = new URLSearchParams({ id: choice.id, type: choice.type, from: String(choice.from), to: String(choice.to) });
-    $('csv').href = `/api/readings.csv?${params}`;
+    $('csv').href = withKey(`/api/readings.csv?${params}`);
     if (!choice.id || !choice.type) {
       $('empty').classList.remove('hidden');
       $('summary').textContent = 'Pick a device and a sensor type.';
