@@ -74,6 +74,7 @@ describe('token mode: API key and the admin API (e2e)', () => {
     expect((await request(t.url).get('/').expect(200)).text).toContain('<html');
     await request(t.url).get('/graph').expect(200);
     await request(t.url).get('/assets/common.js').expect(200);
+    await request(t.url).get('/api/docs-json').expect(200);
   });
 
   it('takes the key as ?apiKey= on the SSE stream and the CSV download only', async () => {
