@@ -372,7 +372,12 @@ describe('npm run devices (the CLI on the same database) (e2e)', () => {
       process.execPath,
       [join(import.meta.dirname, '..', 'dist', 'src', 'auth', 'devices-cli.js'), ...args],
       {
-        env: { PATH: process.env.PATH, DATABASE_PATH: join(t.dir, 'sitewatch.sqlite') },
+        env: {
+          PATH: process.env.PATH,
+          DATABASE_PATH: t.config.databasePath,
+          // under npm run test:services the app runs on a scratch PostgreSQL database
+          ...(t.config.databaseUrl ? { DATABASE_URL: t.config.databaseUrl } : {}),
+        },
         encoding: 'utf8',
       },
     );

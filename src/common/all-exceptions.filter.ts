@@ -3,11 +3,21 @@ import {
   Catch,
   type ExceptionFilter,
   HttpException,
+  HttpStatus,
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  describeDatabaseError,
+  isDatabaseUnavailable,
+} from '../database/database-errors.js';
 
-/** Answers HTTP errors as they are; anything unexpected is logged and answered with a plain 500. */
+/**
+ * Answers HTTP errors as they are; a database that is down or busy is a 503 with `Retry-After`
+ * (the client should try again, nothing was stored); anything else unexpected is logged and
+ * answered with a plain 500.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger(AllExceptionsFilter.name);
@@ -22,12 +32,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof HttpException) {
-      const body = exception.getResponse();
-      res
-        .status(exception.getStatus())
-        .json(
-          typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body,
-        );
+      this.answerHttpException(exception, res);
+      return;
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`Answered 503, database unavailable: ${describeDatabaseError(exception)}`);
+      res.set('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS)).status(503).json({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'database unavailable, retry later',
+      });
       return;
     }
     this.logger.error(
@@ -36,5 +50,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     res
       .status(500)
       .json({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' });
+  }
+
+  private answerHttpException(exception: HttpException, res: Response): void {
+    const status = exception.getStatus();
+    const body = exception.getResponse();
+    // Shutting down or not ready: tell well-behaved clients when to come back.
+    if (status === HttpStatus.SERVICE_UNAVAILABLE && !res.get('Retry-After')) {
+      res.set('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+    }
+    res
+      .status(status)
+      .json(typeof body === 'string' ? { statusCode: status, message: body } : body);
   }
 }

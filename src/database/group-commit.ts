@@ -1,13 +1,16 @@
 import { Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type Listener, Listeners } from '../common/listeners.js';
+import { isDatabaseUnavailable } from './database-errors.js';
 import type { TransactionRunner } from './transaction-runner.js';
 
-/** One finished transaction: for metrics. */
+/** One finished transaction: for metrics and the database component. */
 export interface CommitOutcome {
   items: number;
   seconds: number;
   ok: boolean;
+  /** Why it failed, when it did. */
+  error?: unknown;
 }
 
 interface Job<TIn, TOut> {
@@ -31,7 +34,8 @@ export interface GroupCommitOptions<TIn, TOut> {
  * the next one, so a busy server shares one transaction among many while an idle one commits
  * each at once. A job's promise resolves only after its transaction committed; a job is
  * stored whole or not at all, and a failing job does not fail the others that shared its
- * transaction (each is retried alone).
+ * transaction (each is retried alone). When the database itself is unavailable every job of
+ * the group is rejected at once: retrying them one by one would only make each wait longer.
  */
 export class GroupCommit<TIn, TOut> {
   private readonly logger: Logger;
@@ -108,15 +112,13 @@ export class GroupCommit<TIn, TOut> {
     try {
       results = await this.tx.run((manager) => this.options.write(manager, items));
     } catch (error) {
-      if (jobs.length > 1) {
+      if (jobs.length > 1 && !isDatabaseUnavailable(error)) {
         for (const job of jobs) {
           await this.commit([job]);
         }
         return;
       }
-      this.finish(items.length, started, false);
-      this.logger.error(`Commit of ${items.length} item(s) failed: ${String(error)}`);
-      jobs[0].reject(error);
+      this.fail(jobs, items.length, started, error);
       return;
     }
     this.transactions++;
@@ -129,8 +131,17 @@ export class GroupCommit<TIn, TOut> {
     this.options.afterCommit?.(results);
   }
 
-  private finish(items: number, started: number, ok: boolean): void {
+  /** Nothing of `jobs` was committed: every one of them is rejected, none answered as stored. */
+  private fail(jobs: Job<TIn, TOut>[], items: number, started: number, error: unknown): void {
+    this.finish(items, started, false, error);
+    this.logger.error(
+      `Commit of ${items} item(s) in ${jobs.length} job(s) failed: ${String(error)}`,
+    );
+    jobs.forEach((job) => job.reject(error));
+  }
+
+  private finish(items: number, started: number, ok: boolean, error?: unknown): void {
     this.uncommitted -= items;
-    this.outcomes.emit({ items, seconds: (performance.now() - started) / 1000, ok });
+    this.outcomes.emit({ items, seconds: (performance.now() - started) / 1000, ok, error });
   }
 }

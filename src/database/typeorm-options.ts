@@ -51,7 +51,8 @@ export function typeormOptions(settings: DatabaseSettings): DataSourceOptions {
       url: settings.databaseUrl,
       // bigint ids come back as numbers; they stay far below 2^53.
       parseInt8: true,
-      extra: { max: 10, connectionTimeoutMillis: 5000 },
+      // fail fast while the server is away; keep-alive notices a peer that vanished silently
+      extra: { max: 10, connectionTimeoutMillis: 5000, keepAlive: true },
     };
   }
   if (settings.databasePath !== ':memory:') {
