@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { io, type Socket } from 'socket.io-client';
+import { DataSource } from 'typeorm';
 import { ReadingWriter } from '../src/readings/reading-writer.js';
 import { readingDoc } from './helpers/readings.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
@@ -13,6 +14,15 @@ describe('readings over HTTP (e2e)', () => {
 
   afterAll(async () => {
     await t.close();
+  });
+
+  it('keeps SQLite in WAL mode with synchronous FULL, so a 201 survives a power cut', async () => {
+    const db = t.app.get(DataSource);
+    if (db.options.type !== 'sqlite') {
+      return; // PostgreSQL under npm run test:services: its own fsync settings apply
+    }
+    expect(await db.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    expect(await db.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
   });
 
   async function storedCount(): Promise<number> {

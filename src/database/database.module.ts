@@ -14,6 +14,10 @@ import { typeormOptions } from './typeorm-options.js';
       // Migrations run before any module touches a table; start-up fails loudly if they cannot.
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
+        if (dataSource.options.type === 'sqlite') {
+          // A 201 survives a power cut too, not only a crash of the process (WAL's default is NORMAL in some builds).
+          await dataSource.query('PRAGMA synchronous = FULL');
+        }
         const applied = await dataSource.runMigrations({ transaction: 'each' });
         if (applied.length > 0) {
           new Logger('Database').log(
