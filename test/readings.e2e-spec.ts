@@ -114,6 +114,18 @@ describe('readings over HTTP (e2e)', () => {
     await post(readingDoc({ id: 'after-big' }));
   });
 
+  it('answers a body nested thousands of levels deep with 400 on both ingest routes', async () => {
+    const deep = JSON.parse(`${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`);
+    for (const [path, body] of [
+      ['/receive-json', { ...readingDoc({ id: 'deep' }), extra: deep }],
+      ['/api/readings/batch', [{ ...readingDoc({ id: 'deep' }), extra: deep }]],
+    ] as const) {
+      const res = await request(t.url).post(path).send(body).expect(400);
+      expect(JSON.stringify(res.body.errors)).toContain('levels deep');
+    }
+    await post(readingDoc({ id: 'after-deep' }));
+  });
+
   it('stores ids that look like SQL or prototype keys verbatim', async () => {
     for (const id of [
       "x'); DROP TABLE sensor_data;--",
@@ -184,6 +196,15 @@ describe('readings over HTTP (e2e)', () => {
     expect(res.body.errors[0].field).toBe('system_time');
     await request(t.url).get('/get-data-from-timestamp?system_time=0&limit=50001').expect(400);
     await request(t.url).get('/api/readings?cursor=garbage').expect(400);
+    // blank is not 0 (JavaScript's Number('') is): `to=` must not mean 1970
+    for (const query of [
+      '/api/readings?to=',
+      '/get-data-from-timestamp?system_time=',
+      '/api/readings?from=%20',
+    ]) {
+      const blank = await request(t.url).get(query).expect(400);
+      expect(blank.body.errors[0].field).toMatch(/^(to|from|system_time)$/);
+    }
   });
 
   it('pages /api/readings newest first with cursors and filters by type', async () => {

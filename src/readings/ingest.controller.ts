@@ -15,7 +15,7 @@ import { badRequest } from '../common/field-errors.js';
 import { ReceiveReadingDto } from './dto/receive-reading.dto.js';
 import { IngestRejectionFilter } from './ingest-rejection.filter.js';
 import { ReadingWriter } from './reading-writer.js';
-import { checkReading, toReadingInput } from './reading-validation.js';
+import { checkReading } from './reading-validation.js';
 import type { ReadingInput, StoredReading } from './reading.js';
 
 export const MAX_BATCH = 1000;
@@ -34,9 +34,16 @@ export class IngestController {
   @Post('receive-json')
   @HttpCode(201)
   @ApiOperation({ summary: 'Store one reading document; answers once it is committed' })
+  @ApiBody({ type: ReceiveReadingDto })
   @ApiCreatedResponse({ description: 'the stored reading' })
-  async receive(@Body() dto: ReceiveReadingDto, @Req() req: DeviceRequest): Promise<StoredReading> {
-    return (await this.store([toReadingInput(dto)], req))[0];
+  async receive(@Body() body: unknown, @Req() req: DeviceRequest): Promise<StoredReading> {
+    // checkReading rather than the global pipe: it bounds the nesting depth before
+    // class-transformer recurses, so a deeply nested body is a 400, not a stack overflow
+    const check = checkReading(body);
+    if (!check.ok) {
+      throw badRequest(check.errors);
+    }
+    return (await this.store([check.reading], req))[0];
   }
 
   @Post('api/readings/batch')

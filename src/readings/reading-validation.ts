@@ -10,6 +10,16 @@ export type ReadingCheck =
 
 export const VALIDATOR_OPTIONS = { whitelist: true, forbidUnknownValues: true } as const;
 
+/** Levels of nesting a document may hold: class-transformer recurses per level and a deeper one overflows the stack. */
+export const MAX_DOCUMENT_DEPTH = 32;
+
+function nestedDeeperThan(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
+  return levels === 0 || Object.values(value).some((item) => nestedDeeperThan(item, levels - 1));
+}
+
 /** A validated DTO as the plain document that is stored: unknown fields gone, `ts` in seconds. */
 export function toReadingInput(dto: ReceiveReadingDto): ReadingInput {
   return {
@@ -25,10 +35,22 @@ export function toReadingInput(dto: ReceiveReadingDto): ReadingInput {
  * the HTTP ValidationPipe. `path` prefixes field names, e.g. `3` for the fourth batch item.
  */
 export function checkReading(plain: unknown, path = ''): ReadingCheck {
-  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+  // Not only arrays: a Map or Set would reach class-validator as an unknown value with no field name
+  if (Object.prototype.toString.call(plain) !== '[object Object]') {
     return {
       ok: false,
       errors: [{ field: path || 'body', message: 'a reading must be a JSON object' }],
+    };
+  }
+  if (nestedDeeperThan(plain, MAX_DOCUMENT_DEPTH)) {
+    return {
+      ok: false,
+      errors: [
+        {
+          field: path || 'body',
+          message: `a reading must not nest more than ${MAX_DOCUMENT_DEPTH} levels deep`,
+        },
+      ],
     };
   }
   const dto = plainToInstance(ReceiveReadingDto, plain);

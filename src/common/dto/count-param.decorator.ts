@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { QueryNumber } from './query-number.decorator.js';
 
 /** An optional whole-number query parameter from 1 to `max` (a `limit`, `points`). */
 export function CountParam(
@@ -12,7 +12,7 @@ export function CountParam(
   return applyDecorators(
     ApiPropertyOptional({ default: defaultValue, maximum: max, description }),
     IsOptional(),
-    Type(() => Number),
+    QueryNumber(),
     IsInt(),
     Min(1),
     Max(max),

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsNumber, IsOptional } from 'class-validator';
+import { QueryNumber } from './query-number.decorator.js';
 
 const finite = { allowNaN: false, allowInfinity: false };
 
@@ -8,13 +8,13 @@ const finite = { allowNaN: false, allowInfinity: false };
 export class TimeRangeQuery {
   @ApiPropertyOptional({ description: 'Unix seconds, inclusive' })
   @IsOptional()
-  @Type(() => Number)
+  @QueryNumber()
   @IsNumber(finite)
   from?: number;
 
   @ApiPropertyOptional({ description: 'Unix seconds, exclusive' })
   @IsOptional()
-  @Type(() => Number)
+  @QueryNumber()
   @IsNumber(finite)
   to?: number;
 }

@@ -13,7 +13,11 @@ export function toUnixSeconds(value: unknown): number {
     return Number.isFinite(value) ? value : NaN;
   }
   if (typeof value === 'string' && value.length <= 40 && ISO_8601.test(value)) {
-    return Date.parse(value) / 1000;
+    const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+    // Date.parse rolls 2023-02-30 over into March; a day its month does not have is refused
+    const lastDay = new Date(0);
+    lastDay.setUTCFullYear(year, month, 0);
+    return day > lastDay.getUTCDate() ? NaN : Date.parse(value) / 1000;
   }
   return NaN;
 }

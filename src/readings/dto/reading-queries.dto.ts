@@ -1,5 +1,4 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsInt,
   IsNumber,
@@ -13,6 +12,7 @@ import {
 import { TimeRangeQuery } from '../../common/dto/time-range.query.js';
 import { MAX_POINTS } from '../series.js';
 import { CountParam } from '../../common/dto/count-param.decorator.js';
+import { QueryNumber } from '../../common/dto/query-number.decorator.js';
 
 const finite = { allowNaN: false, allowInfinity: false };
 
@@ -26,7 +26,7 @@ export class DeviceFilterQuery {
 
 export class FromTimestampQuery extends DeviceFilterQuery {
   @ApiProperty({ description: 'Unix seconds: readings with ts >= system_time' })
-  @Type(() => Number)
+  @QueryNumber()
   @IsNumber(finite)
   system_time: number;
 
@@ -35,7 +35,7 @@ export class FromTimestampQuery extends DeviceFilterQuery {
 
   @ApiPropertyOptional({ description: 'from the Link header: continue after this reading id' })
   @IsOptional()
-  @Type(() => Number)
+  @QueryNumber()
   @IsInt()
   @Min(0)
   after?: number;

@@ -6,6 +6,7 @@ import {
   IsArray,
   IsDefined,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -60,6 +61,8 @@ export class ReceiveReadingDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_SENSORS)
+  // ValidateNested alone passes a nested array such as [[]] and leaves a sensor without type or val
+  @IsObject({ each: true, message: 'each sensor must be an object with type and val' })
   @ValidateNested({ each: true })
   @Type(() => SensorDto)
   sensors: SensorDto[];
