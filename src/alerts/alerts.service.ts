@@ -1,6 +1,6 @@
 import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { type EntityManager, In, Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { isUniqueViolation } from '../database/unique-violation.js';
@@ -25,9 +25,17 @@ const RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, error: 2 };
  * alert per rule and subject is open; a repeat within ALERT_DEDUP_SECONDS of its last sighting
  * counts on it. The database's partial unique index keeps that true across instances.
  */
+/** Work that must commit in the same transaction as an alert's transition (the notification outbox). */
+export type TransitionHook = (
+  manager: EntityManager,
+  alert: Alert,
+  transition: AlertTransition,
+) => Promise<void>;
+
 @Injectable()
 export class AlertsService {
   private readonly logger = new Logger(AlertsService.name);
+  private readonly hooks: TransitionHook[] = [];
 
   constructor(
     @InjectRepository(Alert) private readonly alerts: Repository<Alert>,
@@ -37,13 +45,33 @@ export class AlertsService {
     private readonly monitor: MonitorService,
   ) {}
 
+  /** `hook` runs inside the transaction of every transition, so its writes commit with it. */
+  addTransitionHook(hook: TransitionHook): void {
+    this.hooks.push(hook);
+  }
+
+  private async runHooks(
+    manager: EntityManager,
+    alert: Alert,
+    transition: AlertTransition,
+  ): Promise<void> {
+    for (const hook of this.hooks) {
+      await hook(manager, alert, transition);
+    }
+  }
+
   /** Raises `signal`, or counts it on the open alert of its rule and subject. */
   async raise(signal: AlertSignal): Promise<Alert> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const { alert, transition, superseded } = await this.tx.run((manager) =>
-          this.record(manager.getRepository(Alert), signal),
-        );
+        const { alert, transition, superseded } = await this.tx.run(async (manager) => {
+          const recorded = await this.record(manager.getRepository(Alert), signal);
+          if (recorded.superseded) {
+            await this.runHooks(manager, recorded.superseded, 'resolved');
+          }
+          await this.runHooks(manager, recorded.alert, recorded.transition);
+          return recorded;
+        });
         if (superseded) {
           this.announce(superseded, 'resolved');
         }
@@ -160,7 +188,9 @@ export class AlertsService {
       const changes =
         to === 'acknowledged' ? { state: to, acknowledgedAt: now } : { state: to, resolvedAt: now };
       await repo.update({ id }, changes);
-      return { ...found, ...changes };
+      const changed = { ...found, ...changes };
+      await this.runHooks(manager, changed, to);
+      return changed;
     });
     if (alert === null) {
       return (await this.alerts.findOneByOrFail({ id })) as Alert;

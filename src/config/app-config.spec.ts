@@ -42,6 +42,10 @@ describe(loadConfig.name, () => {
       httpRateLimit: 1000,
       trustProxy: 0,
       maxStreamClientsPerIp: 100,
+      exposureHoldSeconds: 60,
+      notifyWebhookUrls: [],
+      notifyMinSeverity: 'warning',
+      notifyWebhookSecret: undefined,
     });
   });
 
@@ -75,6 +79,10 @@ describe(loadConfig.name, () => {
       HTTP_RATE_LIMIT: '50',
       TRUST_PROXY: '1',
       MAX_STREAM_CLIENTS_PER_IP: '20',
+      EXPOSURE_HOLD_SECONDS: '90',
+      NOTIFY_WEBHOOK_URLS: 'https://hooks.example.com/a, http://127.0.0.1:9000/b',
+      NOTIFY_MIN_SEVERITY: 'error',
+      NOTIFY_WEBHOOK_SECRET: 's3cret',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -108,6 +116,10 @@ describe(loadConfig.name, () => {
       httpRateLimit: 50,
       trustProxy: 1,
       maxStreamClientsPerIp: 20,
+      exposureHoldSeconds: 90,
+      notifyWebhookUrls: ['https://hooks.example.com/a', 'http://127.0.0.1:9000/b'],
+      notifyMinSeverity: 'error',
+      notifyWebhookSecret: 's3cret',
     });
   });
 
@@ -167,6 +179,17 @@ describe(loadConfig.name, () => {
       'Invalid HTTP_RATE_LIMIT="-1": expected a whole number from 0 to 1000000',
     ],
     ['MAX_STREAM_CLIENTS_PER_IP', '0', 'Invalid MAX_STREAM_CLIENTS_PER_IP="0"'],
+    [
+      'NOTIFY_WEBHOOK_URLS',
+      'ftp://hooks.example.com/a',
+      'Invalid NOTIFY_WEBHOOK_URLS="ftp://hooks.example.com/a": expected a comma-separated list of http:// or https:// URLs',
+    ],
+    [
+      'NOTIFY_MIN_SEVERITY',
+      'loud',
+      'Invalid NOTIFY_MIN_SEVERITY="loud": expected one of info, warning, error',
+    ],
+    ['EXPOSURE_HOLD_SECONDS', '-5', 'Invalid EXPOSURE_HOLD_SECONDS="-5"'],
   ])('stops on %s=%s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

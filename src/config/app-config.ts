@@ -63,6 +63,25 @@ export interface AppConfig {
   trustProxy: number;
   /** Socket.IO connections and SSE streams open at once from one address. */
   maxStreamClientsPerIp: number;
+  /** How long a gas reading stands for the minutes after it, in the exposure series. */
+  exposureHoldSeconds: number;
+  /** Webhooks that receive alert transitions (SPEC 10.2). */
+  notifyWebhookUrls: string[];
+  notifyMinSeverity: NotifySeverity;
+  /** Signs each webhook body (`X-Sitewatch-Signature`) when set. */
+  notifyWebhookSecret?: string;
+}
+
+export const NOTIFY_SEVERITIES = ['info', 'warning', 'error'] as const;
+export type NotifySeverity = (typeof NOTIFY_SEVERITIES)[number];
+
+function isWebhookUrl(item: string): boolean {
+  try {
+    const url = new URL(item);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && item.length <= 2048;
+  } catch {
+    return false;
+  }
 }
 
 function isOrigin(item: string): boolean {
@@ -123,6 +142,15 @@ export function loadConfig(env: Env): AppConfig {
     httpRateLimit: readInt(env, 'HTTP_RATE_LIMIT', 1000, 0, 1000000),
     trustProxy: readInt(env, 'TRUST_PROXY', 0, 0, 10),
     maxStreamClientsPerIp: readInt(env, 'MAX_STREAM_CLIENTS_PER_IP', 100, 1, 100000),
+    exposureHoldSeconds: readInt(env, 'EXPOSURE_HOLD_SECONDS', 60, 0, 3600),
+    notifyWebhookUrls: readList(
+      env,
+      'NOTIFY_WEBHOOK_URLS',
+      isWebhookUrl,
+      'a comma-separated list of http:// or https:// URLs',
+    ),
+    notifyMinSeverity: readEnum(env, 'NOTIFY_MIN_SEVERITY', 'warning', NOTIFY_SEVERITIES),
+    notifyWebhookSecret: readOptionalString(env, 'NOTIFY_WEBHOOK_SECRET', 1024),
   };
 }
 
