@@ -7,6 +7,7 @@ import { Clock } from './common/clock.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DevicesModule } from './devices/devices.module.js';
+import { ExposureModule } from './exposure/exposure.module.js';
 import { GatewaysModule } from './gateways/gateways.module.js';
 import { HealthModule } from './health/health.module.js';
 import { OccupancyModule } from './occupancy/occupancy.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         ReadingsModule,
         MetricsModule,
         AlertsModule,
+        ExposureModule,
         OccupancyModule,
         DevicesModule,
         TcpModule,

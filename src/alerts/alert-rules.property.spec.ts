@@ -26,7 +26,7 @@ function attempt(read: () => AlertRules): AlertRules | RulesError {
 }
 
 function expectSoundRules(rules: AlertRules): void {
-  expect(Object.keys(rules).sort()).toEqual(['gas', ...NUMBER_KEYS].sort());
+  expect(Object.keys(rules).sort()).toEqual(['exposure', 'gas', ...NUMBER_KEYS].sort());
   for (const key of NUMBER_KEYS) {
     const value = rules[key as keyof AlertRules] as number;
     expect(Number.isFinite(value) && value >= 0).toBe(true);
@@ -36,6 +36,13 @@ function expectSoundRules(rules: AlertRules): void {
     expect(type).toBe(type.toUpperCase());
     for (const [key, limit] of Object.entries(rule)) {
       expect(GAS_KEYS).toContain(key);
+      expect(Number.isFinite(limit) && (limit as number) >= 0).toBe(true);
+    }
+  }
+  for (const [type, limits] of Object.entries(rules.exposure)) {
+    expect(type).toBe(type.toUpperCase());
+    for (const [key, limit] of Object.entries(limits)) {
+      expect(['twa', 'stel']).toContain(key);
       expect(Number.isFinite(limit) && (limit as number) >= 0).toBe(true);
     }
   }

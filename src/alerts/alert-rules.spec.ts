@@ -14,12 +14,25 @@ describe(parseRules.name, () => {
     expect(rules.writeQueue).toBe(50);
   });
 
+  it('overrides exposure limits per gas, keeping the other gases', () => {
+    const rules = parseRules({ exposure: { h2s: { twa: 1, stel: 5 }, NH3: { twa: 25 } } });
+    expect(rules.exposure).toEqual({
+      CO: { twa: 35, stel: 200 },
+      H2S: { twa: 1, stel: 5 },
+      NH3: { twa: 25 },
+    });
+  });
+
   it.each([
     [{ gas: { CO: { warning: 'high' } } }, 'gas.CO.warning must be a number ≥ 0, not "high"'],
     [{ gas: { CO: { warning: -1 } } }, 'gas.CO.warning must be a number ≥ 0, not -1'],
     [{ gas: { CO: { alarm: 3 } } }, 'gas.CO.alarm is not a limit'],
     [{ lowBatteryPct: null }, 'lowBatteryPct must be a number ≥ 0, not null'],
     [{ volume: 11 }, 'volume is not a rule'],
+    [{ exposure: { CO: { twa: 'ten' } } }, 'exposure.CO.twa must be a number ≥ 0, not "ten"'],
+    [{ exposure: { H2S: { stel: -5 } } }, 'exposure.H2S.stel must be a number ≥ 0, not -5'],
+    [{ exposure: { CO: { ceiling: 5 } } }, 'exposure.CO.ceiling is not a limit (use twa, stel)'],
+    [{ exposure: [] }, 'exposure must be an object of sensor types'],
     [[1], 'the rules file must hold a JSON object'],
   ])('refuses %j naming the bad entry', (document, message) => {
     expect(() => parseRules(document)).toThrow(RulesError);

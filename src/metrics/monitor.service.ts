@@ -21,6 +21,7 @@ import type {
   OverallStatus,
   ReportedGauge,
 } from './monitor.types.js';
+import { LOCAL_EVENTS } from './monitor.types.js';
 import { overallStatus } from './overall-status.js';
 import {
   LocalReadingCounters,
@@ -176,11 +177,11 @@ export class MonitorService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Sends a message to live clients: Socket.IO (through its adapter, to every instance) and the
-   * live bus (SSE on every instance). `status` describes this instance and stays local.
+   * live bus (SSE on every instance). LOCAL_EVENTS stay on this instance.
    */
   publish(event: string, data: unknown): void {
     this.local.emit({ event, data });
-    if (event !== 'status') {
+    if (!LOCAL_EVENTS.has(event)) {
       this.bus.publish({ event, data });
     }
   }

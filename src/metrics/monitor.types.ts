@@ -53,6 +53,12 @@ export type ReportedGauge =
   'occupancy' | 'devicesOnline' | 'devicesOffline' | 'openAlerts' | 'openErrorAlerts';
 
 /** A message for live clients: a Socket.IO event name and its payload, the same on SSE. */
+/**
+ * Live events each instance computes for itself from what every instance stores (its status,
+ * exposure): sent to its own clients only, never over the bus, so no client gets one twice.
+ */
+export const LOCAL_EVENTS: ReadonlySet<string> = new Set(['status', 'exposure']);
+
 export interface LiveMessage {
   event: string;
   data: unknown;

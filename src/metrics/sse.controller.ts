@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { ApiKeyInQuery } from '../auth/access.decorators.js';
 import { StreamClients } from '../auth/stream-clients.js';
 import { MonitorService } from './monitor.service.js';
-import type { LiveMessage } from './monitor.types.js';
+import { LOCAL_EVENTS, type LiveMessage } from './monitor.types.js';
 import { PrometheusService } from './prometheus.service.js';
 
 const KEEP_ALIVE_MS = 30000;
@@ -93,7 +93,7 @@ export class SseController {
       replaying ? held.push(message) : send(message),
     );
     const unsubscribeStatus = this.monitor.subscribeLocal((message) => {
-      if (message.event === 'status') {
+      if (LOCAL_EVENTS.has(message.event)) {
         send(message);
       }
     });

@@ -7,6 +7,7 @@ export interface ServerEvents {
   event: (event: MonitorEvent) => void;
   alert: (alert: Record<string, unknown>) => void;
   status: (status: Record<string, unknown>) => void;
+  exposure: (exposure: Record<string, unknown>) => void;
 }
 
 /** Events a client may send; each is acknowledged with `{ ok, error? }`. */

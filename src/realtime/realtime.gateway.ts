@@ -16,7 +16,7 @@ import { StreamClients } from '../auth/stream-clients.js';
 import { isDeviceId } from '../common/text.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MonitorService } from '../metrics/monitor.service.js';
-import type { LiveMessage } from '../metrics/monitor.types.js';
+import { LOCAL_EVENTS, type LiveMessage } from '../metrics/monitor.types.js';
 import { PrometheusService } from '../metrics/prometheus.service.js';
 import type { StoredReading } from '../readings/reading.js';
 import {
@@ -134,8 +134,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     if (event === 'update_data') {
       const reading = data as StoredReading;
       this.server.to([ALL_DEVICES_ROOM, deviceRoom(reading.id)]).emit('update_data', reading);
-    } else if (event === 'status') {
-      this.server.local.emit('status', data as never);
+    } else if (LOCAL_EVENTS.has(event)) {
+      this.server.local.emit(event as keyof ServerEvents, data as never);
     } else {
       this.server.emit(event as keyof ServerEvents, data as never);
     }
