@@ -68,6 +68,31 @@ describe('the pages in Chromium (browser)', () => {
     await page.context().close();
   });
 
+  it("shows each device's TWA and STEL against its limits, live", async () => {
+    const { page } = await openPage(browser, t.url);
+    await page.goto(t.url);
+    const row = page.locator('[data-exposure="handheld 7/CO"]');
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/TWA 8 h [\d.,]+ of 35/);
+    expect(await row.textContent()).toMatch(/STEL 15 min [\d.,]+ of 200/);
+    await page.waitForFunction(() => document.getElementById('link')?.textContent === 'live');
+    await request(t.url)
+      .post('/receive-json')
+      .send(
+        readingDoc({
+          id: 'exposed worker',
+          ts: Date.now() / 1000,
+          sensors: [{ type: 'H2S', val: 30 }],
+        }),
+      )
+      .expect(201);
+    const fresh = page.locator('[data-exposure="exposed worker/H2S"]');
+    await fresh.waitFor({ timeout: 3000 });
+    // 30 ppm for this minute and the next it holds: a STEL of 4, under 15; its peak is 30
+    expect(await fresh.textContent()).toContain('peak 30');
+    await page.context().close();
+  });
+
   it('shows a device id holding HTML as text and runs none of it', async () => {
     const id = '<img src=x onerror=window.__xss=1>';
     const { page } = await openPage(browser, t.url);

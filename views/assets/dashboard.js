@@ -18,7 +18,7 @@
     ['openAlerts', 'open alerts'],
   ];
 
-  const state = { readings: new Map(), alerts: new Map(), gateways: [], events: [] };
+  const state = { readings: new Map(), alerts: new Map(), gateways: [], events: [], exposure: new Map() };
   let chart = null;
 
   // ---- rendering: every device value goes in as text ----
@@ -110,6 +110,37 @@
     );
   }
 
+  /** One limit as a bar: the value against its limit, amber from half of it, red at it. */
+  function limitBar(label, value, limit) {
+    const ratio = limit > 0 ? value / limit : 0;
+    const bar = h('div', { class: `bar${ratio >= 1 ? ' over' : ratio >= 0.5 ? ' near' : ''}` }, h('span'));
+    bar.firstElementChild.style.width = `${Math.min(100, ratio * 100)}%`;
+    const text = limit === undefined ? `${label} ${formatNumber(value)}` : `${label} ${formatNumber(value)} of ${formatNumber(limit)}`;
+    return h('div', { class: 'limit' }, h('span', { class: 'muted', text }), bar);
+  }
+
+  function renderExposure() {
+    const entries = [...state.exposure.values()].sort((a, b) => a.id.localeCompare(b.id) || a.type.localeCompare(b.type));
+    $('exposure').replaceChildren(
+      ...(entries.length === 0
+        ? [h('li', { class: 'empty', text: 'No exposure today' })]
+        : entries.map((e) =>
+            h(
+              'li',
+              { 'data-exposure': `${e.id}/${e.type}` },
+              h('span', { class: 'name', text: `${e.id} · ${e.type}` }),
+              h('span', { class: 'when', text: `peak ${formatNumber(e.peak)} · STEL max ${formatNumber(e.stelMax)}` }),
+              h('div', { class: 'limits' }, limitBar('TWA 8 h', e.twa8h, e.limits.twa), limitBar('STEL 15 min', e.stel, e.limits.stel)),
+            ),
+          )),
+    );
+  }
+
+  function putExposure(exposure) {
+    state.exposure.set(`${exposure.id}\u0000${exposure.type}`, exposure);
+    renderExposure();
+  }
+
   function renderGateways() {
     $('gateways').replaceChildren(
       ...(state.gateways.length === 0
@@ -195,14 +226,17 @@
 
   /** Everything from the HTTP API: at start and after a reconnect, to catch up. */
   async function loadAll() {
-    const [status, occupancy, latest, alerts, events] = await Promise.all([
+    const [status, occupancy, latest, alerts, events, exposure] = await Promise.all([
       api('/api/status'),
       api('/api/occupancy'),
       api('/api/readings/latest'),
       api('/api/alerts?limit=200'),
       api('/api/events'),
+      api('/api/exposure'),
       loadGateways(),
     ]);
+    state.exposure = new Map(exposure.map((e) => [`${e.id}\u0000${e.type}`, e]));
+    renderExposure();
     renderStatus(status);
     renderOccupancy(occupancy);
     state.readings = new Map(latest.map((r) => [r.id, r]));
@@ -255,6 +289,7 @@
     socket.on('event', addEvent);
     socket.on('alert', putAlert);
     socket.on('status', renderStatus);
+    socket.on('exposure', putExposure);
     socket.on('inactivity_warning', () => loadGateways().catch(() => undefined));
     socket.on('gateway_active', () => loadGateways().catch(() => undefined));
     return socket;
