@@ -46,6 +46,9 @@ describe(loadConfig.name, () => {
       notifyWebhookUrls: [],
       notifyMinSeverity: 'warning',
       notifyWebhookSecret: undefined,
+      recoverySeconds: 120,
+      retentionDays: undefined,
+      occupancyResetAt: undefined,
     });
   });
 
@@ -83,6 +86,9 @@ describe(loadConfig.name, () => {
       NOTIFY_WEBHOOK_URLS: 'https://hooks.example.com/a, http://127.0.0.1:9000/b',
       NOTIFY_MIN_SEVERITY: 'error',
       NOTIFY_WEBHOOK_SECRET: 's3cret',
+      RECOVERY_SECONDS: '30',
+      RETENTION_DAYS: '365',
+      OCCUPANCY_RESET_AT: '06:30',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -120,6 +126,9 @@ describe(loadConfig.name, () => {
       notifyWebhookUrls: ['https://hooks.example.com/a', 'http://127.0.0.1:9000/b'],
       notifyMinSeverity: 'error',
       notifyWebhookSecret: 's3cret',
+      recoverySeconds: 30,
+      retentionDays: 365,
+      occupancyResetAt: '06:30',
     });
   });
 
@@ -190,6 +199,19 @@ describe(loadConfig.name, () => {
       'Invalid NOTIFY_MIN_SEVERITY="loud": expected one of info, warning, error',
     ],
     ['EXPOSURE_HOLD_SECONDS', '-5', 'Invalid EXPOSURE_HOLD_SECONDS="-5"'],
+    ['RETENTION_DAYS', '0', 'Invalid RETENTION_DAYS="0": expected a whole number from 1 to 36500'],
+    ['RETENTION_DAYS', '1.5', 'Invalid RETENTION_DAYS="1.5"'],
+    [
+      'RECOVERY_SECONDS',
+      '0',
+      'Invalid RECOVERY_SECONDS="0": expected a whole number from 1 to 86400',
+    ],
+    [
+      'OCCUPANCY_RESET_AT',
+      '24:00',
+      'Invalid OCCUPANCY_RESET_AT="24:00": expected a local time HH:MM from 00:00 to 23:59',
+    ],
+    ['OCCUPANCY_RESET_AT', '6:30', 'Invalid OCCUPANCY_RESET_AT="6:30"'],
   ])('stops on %s=%s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -10,6 +10,7 @@ import {
   readEnum,
   readHost,
   readInt,
+  readOptionalInt,
   readOptionalPattern,
   readOptionalString,
   readPattern,
@@ -70,6 +71,12 @@ export interface AppConfig {
   notifyMinSeverity: NotifySeverity;
   /** Signs each webhook body (`X-Sitewatch-Signature`) when set. */
   notifyWebhookSecret?: string;
+  /** How long a dropped Socket.IO client has to come back and get what it missed. */
+  recoverySeconds: number;
+  /** Raw readings older than this many days are deleted; unset keeps everything. */
+  retentionDays?: number;
+  /** Daily occupancy reset at this local time, `HH:MM`; unset: never. */
+  occupancyResetAt?: string;
 }
 
 export const NOTIFY_SEVERITIES = ['info', 'warning', 'error'] as const;
@@ -151,6 +158,14 @@ export function loadConfig(env: Env): AppConfig {
     ),
     notifyMinSeverity: readEnum(env, 'NOTIFY_MIN_SEVERITY', 'warning', NOTIFY_SEVERITIES),
     notifyWebhookSecret: readOptionalString(env, 'NOTIFY_WEBHOOK_SECRET', 1024),
+    recoverySeconds: readInt(env, 'RECOVERY_SECONDS', 120, 1, 86400),
+    retentionDays: readOptionalInt(env, 'RETENTION_DAYS', 1, 36500),
+    occupancyResetAt: readOptionalPattern(
+      env,
+      'OCCUPANCY_RESET_AT',
+      /^([01]\d|2[0-3]):[0-5]\d$/,
+      'a local time HH:MM from 00:00 to 23:59',
+    ),
   };
 }
 

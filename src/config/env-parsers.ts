@@ -48,6 +48,16 @@ export function readInt(
   return parsed;
 }
 
+/** A whole number from `min` to `max`, or undefined when unset. */
+export function readOptionalInt(
+  env: Env,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
+  return raw(env, name) === undefined ? undefined : readInt(env, name, min, min, max);
+}
+
 export function readPort(env: Env, name: string, fallback: number): number {
   return readInt(env, name, fallback, 0, 65535);
 }
