@@ -45,7 +45,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.useWebSocketAdapter(new SitewatchIoAdapter(app, config.corsOrigins, app.get(RedisService)));
+  app.useWebSocketAdapter(
+    new SitewatchIoAdapter(app, config.corsOrigins, config.recoverySeconds, app.get(RedisService)),
+  );
   useWebAssets(app);
   setUpOpenApi(app);
   return app;

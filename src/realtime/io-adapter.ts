@@ -6,14 +6,15 @@ import type { Server, ServerOptions } from 'socket.io';
 import { KEY_PREFIX, type RedisService } from '../redis/redis.service.js';
 
 /**
- * Socket.IO on the HTTP port, with the CORS origins of the configuration. With Redis, the
- * Streams adapter carries every broadcast to the clients of every instance; it resumes after
- * a Redis blip without losing packets.
+ * Socket.IO on the HTTP port, with the CORS origins of the configuration and connection state
+ * recovery. With Redis, the Streams adapter carries every broadcast to the clients of every
+ * instance; it resumes after a Redis blip without losing packets.
  */
 export class SitewatchIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly corsOrigins: string[],
+    private readonly recoverySeconds: number,
     private readonly redis: RedisService,
   ) {
     super(app);
@@ -31,6 +32,13 @@ export class SitewatchIoAdapter extends IoAdapter {
     return super.createIOServer(port, {
       ...options,
       cors,
+      // A client that drops for up to RECOVERY_SECONDS gets every broadcast it missed, in order
+      // (with Redis, from the adapter's stream, whichever instance it comes back to). The
+      // handshake middleware (API key, clients per address) runs again on the way back.
+      connectionStateRecovery: {
+        maxDisconnectionDuration: this.recoverySeconds * 1000,
+        skipMiddlewares: false,
+      },
       ...(adapter ? { adapter } : {}),
     } as ServerOptions);
   }

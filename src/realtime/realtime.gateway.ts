@@ -92,7 +92,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   }
 
   handleConnection(socket: IoSocket): void {
-    void socket.join(ALL_DEVICES_ROOM);
+    // a recovered connection gets its rooms (its subscriptions) back as they were
+    if (!socket.recovered) {
+      void socket.join(ALL_DEVICES_ROOM);
+    }
   }
 
   @SubscribeMessage('subscribe')

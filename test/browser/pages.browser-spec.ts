@@ -93,6 +93,37 @@ describe('the pages in Chromium (browser)', () => {
     await page.context().close();
   });
 
+  it('comes back from a dropped connection with what it missed, without reloading', async () => {
+    const { page } = await openPage(browser, t.url);
+    await page.goto(t.url);
+    await page.waitForFunction(() => document.getElementById('link')?.textContent === 'live');
+    await request(t.url)
+      .post('/receive-json')
+      .send(readingDoc({ id: 'before the drop', ts: Date.now() / 1000 }))
+      .expect(201);
+    await page.locator('[data-device="before the drop"]').waitFor({ timeout: 2000 });
+    const reloads: string[] = [];
+    page.on(
+      'request',
+      (req) => req.url().includes('/api/readings/latest') && reloads.push(req.url()),
+    );
+    await page.evaluate(() =>
+      (
+        window as unknown as { sitewatchSocket: { io: { engine: { close(): void } } } }
+      ).sitewatchSocket.io.engine.close(),
+    );
+    await page.locator('#banner.down').waitFor({ timeout: 3000 });
+    await request(t.url)
+      .post('/receive-json')
+      .send(readingDoc({ id: 'while away', ts: Date.now() / 1000 }))
+      .expect(201);
+    await page.locator('#banner.up').waitFor({ timeout: 10000 });
+    expect(await page.locator('#banner').textContent()).toContain('nothing was missed');
+    await page.locator('[data-device="while away"]').waitFor({ timeout: 2000 });
+    expect(reloads).toEqual([]);
+    await page.context().close();
+  });
+
   it('shows a device id holding HTML as text and runs none of it', async () => {
     const id = '<img src=x onerror=window.__xss=1>';
     const { page } = await openPage(browser, t.url);

@@ -191,4 +191,40 @@ describe('two instances on PostgreSQL, Redis and Mosquitto (services)', () => {
     door.close();
     other.close();
   });
+  it('recovers a Socket.IO client that drops from instance A and comes back to instance B', async () => {
+    const first = await socketOf(a);
+    const seen: number[] = [];
+    first.on('update_data', (reading: { ts: number }) => seen.push(reading.ts));
+    await request(a.url)
+      .post('/receive-json')
+      .send(readingDoc({ id: 'roamer', ts: 1_700_100_000 }))
+      .expect(201);
+    await until(() => seen.length === 1, 3000, 'the first reading');
+    // what a client library sends to resume: its session id and the last offset it got
+    const { _pid: pid, _lastOffset: offset } = first as unknown as {
+      _pid: string;
+      _lastOffset: string;
+    };
+    first.io.reconnection(false);
+    first.io.engine.close();
+    await until(() => !first.connected, 3000, 'the drop');
+    const missed = [1_700_100_001, 1_700_100_002, 1_700_100_003];
+    for (const ts of missed) {
+      await request(a.url)
+        .post('/receive-json')
+        .send(readingDoc({ id: 'roamer', ts }))
+        .expect(201);
+    }
+    // the same client coming back through a load balancer that sends it to the other instance
+    const second = io(b.url, { transports: ['websocket'], forceNew: true, autoConnect: false });
+    Object.assign(second, { _pid: pid, _lastOffset: offset });
+    closers.push(() => second.close());
+    const replayed: number[] = [];
+    second.on('update_data', (reading: { ts: number }) => replayed.push(reading.ts));
+    second.connect();
+    await until(() => second.connected, 3000, 'instance B');
+    expect(second.recovered).toBe(true);
+    await until(() => replayed.length === 3, 3000, 'the missed readings');
+    expect(replayed).toEqual(missed);
+  });
 });

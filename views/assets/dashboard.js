@@ -267,8 +267,13 @@
     socket.on('connect', () => {
       $('link').textContent = 'live';
       if (everConnected && lost) {
-        showBanner('up', 'Connection restored — caught up with what was missed');
-        loadAll().catch((error) => showBanner('down', `Reload failed: ${error.message}`));
+        if (socket.recovered) {
+          // the server replayed every event missed while away, in order: nothing to reload
+          showBanner('up', 'Connection restored — nothing was missed');
+        } else {
+          showBanner('up', 'Connection restored — reloading what was missed');
+          loadAll().catch((error) => showBanner('down', `Reload failed: ${error.message}`));
+        }
       }
       everConnected = true;
       lost = false;
