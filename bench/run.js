@@ -1,0 +1,465 @@
+// npm run bench -- [--only http,batch,tcp,mqtt,fanout,history] [--seconds 10] [--keep]
+// SPEC 9: loads sitewatch (dist/main.js on a fresh SQLite file) from this process on loopback,
+// next to its two floors (a bare Node http server and a minimal NestJS app with the same
+// ValidationPipe and DTO, both storing nothing), and prints one table. Stops everything it
+// started; `--keep` leaves the SQLite file for a look.
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import mqtt from 'mqtt';
+import sqlite3 from 'sqlite3';
+import { peakRssMb, percentile, reading, ROOT, sleep, startNode } from './lib.js';
+
+const PARTS = ['http', 'batch', 'tcp', 'mqtt', 'fanout', 'history'];
+const { values: options } = parseArgs({
+  options: {
+    only: { type: 'string', default: PARTS.join(',') },
+    seconds: { type: 'string', default: '10' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const parts = options.only.split(',').map((part) => part.trim());
+const seconds = Number(options.seconds);
+if (parts.some((part) => !PARTS.includes(part)) || !(seconds >= 1 && seconds <= 600)) {
+  console.error(`usage: npm run bench -- [--only ${PARTS.join(',')}] [--seconds 1–600] [--keep]`);
+  process.exit(64);
+}
+
+const rows = [];
+const row = (path, load, result, floor, target, ok) => {
+  rows.push({ path, load, result, floor, target, ok });
+  console.error(`  ${path}: ${result}${floor ? ` (${floor})` : ''}`);
+};
+const fmt = (n, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : '—';
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(url, body) {
+  return new Promise((resolve, reject) => {
+    const data = Buffer.from(JSON.stringify(body));
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': data.length },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+async function getJson(url) {
+  const res = await fetch(url);
+  return res.json();
+}
+
+/** Requests/s, p50/p99 latency and non-2xx of `connections` clients posting `body` for `seconds`. */
+async function cannon(url, body, connections) {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return {
+    perSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+async function httpPart(server) {
+  const doc = reading('bench-http', Math.floor(Date.now() / 1000));
+  const bare = await startNode(['bench/floors.js', 'bare'], {}, [/listening (\d+)/]);
+  const floorBare = await cannon(`http://127.0.0.1:${bare.matches[0][1]}/receive-json`, doc, 50);
+  await bare.stop();
+  const nest = await startNode(['bench/floors.js', 'nest'], {}, [/listening (\d+)/]);
+  const floorNest = await cannon(`http://127.0.0.1:${nest.matches[0][1]}/receive-json`, doc, 50);
+  await nest.stop();
+  const ours = await cannon(`${server.url}/receive-json`, doc, 50);
+  const ratio = ours.perSecond / floorNest.perSecond;
+  row(
+    'HTTP ingest, one document a request',
+    '50 connections',
+    `${fmt(ours.perSecond)} req/s, p50 ${ours.p50} ms, p99 ${ours.p99} ms${ours.failed ? `, ${ours.failed} failed` : ''}`,
+    `NestJS floor ${fmt(floorNest.perSecond)} req/s (${fmt(ratio * 100)} %), bare Node ${fmt(floorBare.perSecond)} req/s (${fmt((ours.perSecond / floorBare.perSecond) * 100)} %)`,
+    '≥ 90 % of the NestJS floor, p99 ≤ 50 ms',
+    ratio >= 0.9 && ours.p99 <= 50 && ours.failed === 0,
+  );
+}
+
+async function batchPart(server) {
+  const now = Math.floor(Date.now() / 1000);
+  const docs = Array.from({ length: 100 }, (_, i) => reading(`bench-batch-${i % 10}`, now - i));
+  const ours = await cannon(`${server.url}/api/readings/batch`, docs, 16);
+  const perSecond = ours.perSecond * 100;
+  row(
+    'HTTP batch ingest',
+    '100 documents a request, 16 connections',
+    `${fmt(perSecond)} readings/s committed, p99 ${ours.p99} ms${ours.failed ? `, ${ours.failed} failed` : ''}`,
+    '',
+    '≥ 40,000 readings/s',
+    perSecond >= 40000 && ours.failed === 0,
+  );
+}
+
+/** One device on the line protocol: PersonEntered, wait for OK, again, until the deadline. */
+function tcpDevice(port, deadline) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let answered = 0;
+    let buffer = '';
+    socket.setNoDelay(true);
+    socket.on('connect', () => socket.write('PersonEntered\n'));
+    socket.on('data', (chunk) => {
+      buffer += chunk;
+      let end;
+      while ((end = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 1);
+        if (!line.startsWith('OK ')) {
+          socket.destroy();
+          reject(new Error(`TCP answer ${line}`));
+          return;
+        }
+        answered++;
+        if (Date.now() < deadline) {
+          socket.write('PersonEntered\n');
+        } else {
+          socket.end();
+        }
+      }
+    });
+    socket.on('close', () => resolve(answered));
+    socket.on('error', reject);
+  });
+}
+
+async function tcpPart(server) {
+  const before = (await getJson(`${server.url}/api/occupancy`)).occupancy;
+  const started = Date.now();
+  const deadline = started + seconds * 1000;
+  const counts = await Promise.all(
+    Array.from({ length: 200 }, () => tcpDevice(server.tcpPort, deadline)),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  const total = counts.reduce((a, b) => a + b, 0);
+  const after = (await getJson(`${server.url}/api/occupancy`)).occupancy;
+  const exact = after - before === total;
+  server.tcpCommands = total;
+  row(
+    'TCP commands',
+    '200 connections, one command in flight each',
+    `${fmt(total / elapsed)} commands/s; occupancy ${exact ? 'exact' : `WRONG (${after - before} for ${total})`}`,
+    '',
+    '≥ 20,000 commands/s, occupancy exact, every command logged',
+    total / elapsed >= 20000 && exact,
+  );
+}
+
+async function mqttPart(server) {
+  const inflight = 50;
+  const deadline = Date.now() + seconds * 1000;
+  const started = Date.now();
+  const gateways = await Promise.all(
+    Array.from({ length: 20 }, (_, g) =>
+      mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, {
+        reconnectPeriod: 0,
+        clientId: `bench-gw-${g}`,
+      }),
+    ),
+  );
+  const acked = await Promise.all(
+    gateways.map(async (client, g) => {
+      let count = 0;
+      const payload = JSON.stringify(reading(`bench-mqtt-${g}`, Math.floor(Date.now() / 1000)));
+      const worker = async () => {
+        while (Date.now() < deadline) {
+          await client.publishAsync(`gateway/${g + 1}`, payload, { qos: 1 });
+          count++;
+        }
+      };
+      await Promise.all(Array.from({ length: inflight }, worker));
+      await client.endAsync();
+      return count;
+    }),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  const total = acked.reduce((a, b) => a + b, 0);
+  server.mqttAcked = total;
+  row(
+    'MQTT readings, QoS 1',
+    `20 gateways, ${inflight} in flight each, embedded broker`,
+    `${fmt(total / elapsed)} messages/s stored (PUBACK after commit)`,
+    '',
+    '≥ 15,000 messages/s',
+    total / elapsed >= 15000,
+  );
+}
+
+/** Posts `rate` readings a second for `seconds` while 1000 clients listen; their delay percentiles. */
+async function fanoutAt(server, clients, rate) {
+  for (const child of clients) {
+    child.stdin.write('reset\n');
+  }
+  await Promise.all(clients.map((child) => child.nextLine()));
+  const started = Date.now();
+  const posts = [];
+  let sent = 0;
+  while (Date.now() - started < seconds * 1000) {
+    const due = Math.floor(((Date.now() - started) / 1000) * rate);
+    for (; sent < due; sent++) {
+      posts.push(
+        post(`${server.url}/receive-json`, reading('bench-fanout', Date.now() / 1000, sent % 30)),
+      );
+    }
+    await sleep(5);
+  }
+  const answers = await Promise.all(posts);
+  await sleep(1000);
+  const reports = await Promise.all(
+    clients.map(async (child) => {
+      child.stdin.write('report\n');
+      return JSON.parse(await child.nextLine());
+    }),
+  );
+  return {
+    posted: answers.filter((a) => a.status === 201).length,
+    deliveries: reports.reduce((a, r) => a + r.deliveries, 0),
+    p50: Math.max(...reports.map((r) => r.p50)),
+    p99: Math.max(...reports.map((r) => r.p99)),
+  };
+}
+
+/** Two processes of 500 Socket.IO clients each, so the listeners do not starve each other. */
+async function startClients(server) {
+  return Promise.all(
+    [0, 1].map(async () => {
+      const child = spawn(process.execPath, ['bench/clients.js', server.url, '500'], {
+        cwd: ROOT,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      child.exited = once(child, 'exit');
+      const lines = createInterface({ input: child.stdout });
+      const waiting = [];
+      const queued = [];
+      lines.on('line', (line) => (waiting.length > 0 ? waiting.shift()(line) : queued.push(line)));
+      child.nextLine = () =>
+        queued.length > 0
+          ? Promise.resolve(queued.shift())
+          : new Promise((resolve) => waiting.push(resolve));
+      const first = await child.nextLine();
+      if (first !== 'ready') {
+        throw new Error(`clients: ${first}`);
+      }
+      return child;
+    }),
+  );
+}
+
+async function fanoutPart(server) {
+  for (const rate of [50, 500]) {
+    const clients = await startClients(server);
+    const result = await fanoutAt(server, clients, rate);
+    await Promise.all(clients.map((child) => child.exited));
+    const expected = result.posted * 1000;
+    row(
+      rate === 50 ? 'fan-out' : 'fan-out (stress)',
+      `1000 Socket.IO clients, ${rate} readings/s`,
+      `p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms from acceptance to delivery; ${fmt(result.deliveries)} of ${fmt(expected)} delivered`,
+      '',
+      rate === 50 ? 'p99 ≤ 100 ms' : 'reported only',
+      rate === 50 ? result.p99 <= 100 && result.deliveries === expected : undefined,
+    );
+  }
+}
+
+/** 1,000,000 readings of 50 devices over the last month, through the batch endpoint. */
+async function seedHistory(server) {
+  const devices = 50;
+  const perDevice = 20000;
+  const now = Math.floor(Date.now() / 1000);
+  const step = (30 * 86400) / perDevice;
+  const started = Date.now();
+  let next = 0;
+  const worker = async () => {
+    for (let batch = next++; batch < (devices * perDevice) / 1000; batch = next++) {
+      const docs = Array.from({ length: 1000 }, (_, i) => {
+        const n = batch * 1000 + i;
+        const device = n % devices;
+        const k = Math.floor(n / devices);
+        return reading(
+          `history-${String(device).padStart(2, '0')}`,
+          now - 30 * 86400 + k * step,
+          5 + (k % 40),
+        );
+      });
+      const res = await post(`${server.url}/api/readings/batch`, docs);
+      if (res.status !== 201) {
+        throw new Error(`seeding: ${res.status} ${res.body.slice(0, 200)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return (devices * perDevice) / ((Date.now() - started) / 1000);
+}
+
+async function timed(url, times) {
+  const delays = [];
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    const res = await fetch(url(i));
+    await res.arrayBuffer();
+    if (!res.ok) {
+      throw new Error(`${url(i)}: ${res.status}`);
+    }
+    delays.push(performance.now() - started);
+  }
+  return { p50: percentile(delays, 50), p99: percentile(delays, 99) };
+}
+
+async function historyPart(server) {
+  const seeded = await seedHistory(server);
+  const now = Math.floor(Date.now() / 1000);
+  const id = (i) => `history-${String(i % 50).padStart(2, '0')}`;
+  const series = await timed(
+    (i) =>
+      `${server.url}/api/readings/series?id=${id(i)}&type=CO&from=${now - 30 * 86400}&to=${now}`,
+    100,
+  );
+  const last = await timed((i) => `${server.url}/get-last-entity?id=${id(i)}`, 500);
+  row(
+    'history: series',
+    '1,000,000 readings, 50 devices, one month; one device, 300 points',
+    `p50 ${fmt(series.p50, 1)} ms, p99 ${fmt(series.p99, 1)} ms (seeded at ${fmt(seeded)} readings/s)`,
+    '',
+    '≤ 100 ms',
+    series.p99 <= 100,
+  );
+  row(
+    'history: last entity',
+    'same data',
+    `p50 ${fmt(last.p50, 2)} ms, p99 ${fmt(last.p99, 2)} ms`,
+    '',
+    '≤ 5 ms',
+    last.p99 <= 5,
+  );
+}
+
+function countRows(file, sql) {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => error && reject(error));
+    db.get(sql, (error, result) => {
+      db.close();
+      return error ? reject(error) : resolve(Object.values(result)[0]);
+    });
+  });
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'sitewatch-bench-'));
+  const database = join(dir, 'bench.sqlite');
+  console.error(`sitewatch bench: ${parts.join(', ')}; ${seconds} s a part; SQLite at ${database}`);
+  const started = await startNode(
+    ['dist/main.js'],
+    {
+      DATABASE_PATH: database,
+      ACTIVITY_LOG_FILE: join(dir, 'activity.txt'),
+      PORT: '0',
+      TCP_PORT: '0',
+      MQTT_PORT: '0',
+      LOG_LEVEL: 'info',
+      HTTP_RATE_LIMIT: '0',
+      TCP_MAX_COMMANDS_PER_SECOND: '100000',
+      MAX_STREAM_CLIENTS_PER_IP: '5000',
+    },
+    [/listening http [\d.]+:(\d+)/, /listening tcp [\d.]+:(\d+)/, /listening mqtt [\d.]+:(\d+)/],
+  );
+  const server = {
+    url: `http://127.0.0.1:${started.matches[0][1]}`,
+    tcpPort: Number(started.matches[1][1]),
+    mqttPort: Number(started.matches[2][1]),
+  };
+  const run = {
+    http: httpPart,
+    batch: batchPart,
+    tcp: tcpPart,
+    mqtt: mqttPart,
+    fanout: fanoutPart,
+    history: historyPart,
+  };
+  try {
+    for (const part of PARTS.filter((p) => parts.includes(p))) {
+      console.error(`- ${part}`);
+      await run[part](server);
+    }
+    const rss = peakRssMb(started.child.pid);
+    row(
+      'memory',
+      'all of the above',
+      `server peak resident set ${fmt(rss)} MB`,
+      '',
+      '≤ 300 MB',
+      rss <= 300,
+    );
+  } finally {
+    await started.stop();
+    agent.destroy();
+  }
+  if (server.tcpCommands !== undefined) {
+    const logged = await countRows(
+      database,
+      `SELECT COUNT(*) FROM activity_log WHERE command = 'PersonEntered'`,
+    );
+    const ok = logged === server.tcpCommands;
+    const tcpRow = rows.find((r) => r.path === 'TCP commands');
+    tcpRow.result += `; ${fmt(logged)} of ${fmt(server.tcpCommands)} logged`;
+    tcpRow.ok = tcpRow.ok && ok;
+  }
+  if (server.mqttAcked !== undefined) {
+    const stored = await countRows(
+      database,
+      `SELECT COUNT(*) FROM sensor_data WHERE source = 'mqtt'`,
+    );
+    const mqttRow = rows.find((r) => r.path === 'MQTT readings, QoS 1');
+    mqttRow.result += `; ${fmt(stored)} stored for ${fmt(server.mqttAcked)} acknowledged`;
+    mqttRow.ok = mqttRow.ok && stored >= server.mqttAcked;
+  }
+  if (!options.keep) {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  print();
+}
+
+function print() {
+  const lines = [
+    '| path | load | result | floor | target | met |',
+    '|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.path} | ${r.load} | ${r.result} | ${r.floor || '—'} | ${r.target} | ${r.ok === undefined ? '—' : r.ok ? 'yes' : 'no'} |`,
+    ),
+  ];
+  console.log(lines.join('\n'));
+}
+
+await main();
