@@ -1,8 +1,10 @@
 // npm run simulate -- [--url http://127.0.0.1:8000] [--tcp 127.0.0.1:12345] [--mqtt mqtt://127.0.0.1:1883]
-//                     [--prefix gateway] [--seconds 120] [--token-file tokens.json]
+//                     [--prefix gateway] [--seconds 120] [--api-key KEY]
 // Simulated devices of every kind against a running sitewatch, so every part of the pages moves:
 // gas handhelds posting JSON, an entry system and a safety system on TCP, MQTT gateways with
 // several sensors (gateway 3 goes quiet after a third of the run). Stops by itself.
+// Against a server in token mode give --api-key: the simulated devices are registered through
+// the admin API (their old tokens revoked) and use their new tokens on every channel.
 import mqtt from 'mqtt';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
@@ -14,6 +16,7 @@ const { values: options } = parseArgs({
     mqtt: { type: 'string', default: 'mqtt://127.0.0.1:1883' },
     prefix: { type: 'string', default: 'gateway' },
     seconds: { type: 'string', default: '120' },
+    'api-key': { type: 'string' },
   },
 });
 const seconds = Number(options.seconds);
@@ -27,6 +30,20 @@ const log = (line) => process.stdout.write(`${new Date().toLocaleTimeString()} $
 const every = (ms, task) => timers.push(setInterval(() => Date.now() < stopAt && task(), ms));
 const wobble = (base, spread) => Math.max(0, base + (Math.random() - 0.5) * 2 * spread);
 const now = () => Date.now() / 1000;
+
+// ---- token mode: a fresh token for every simulated device ----
+const apiKey = options['api-key'];
+const tokens = new Map();
+async function register(id, kind, gateway) {
+  const headers = { 'X-API-Key': apiKey, 'Content-Type': 'application/json' };
+  await fetch(`${options.url}/api/devices/${encodeURIComponent(id)}/token`, { method: 'DELETE', headers });
+  const res = await fetch(`${options.url}/api/devices`, { method: 'POST', headers, body: JSON.stringify({ id, kind, gateway }) });
+  if (res.status !== 201) {
+    process.stderr.write(`simulate: registering ${id} failed: HTTP ${res.status} ${await res.text()}\n`);
+    process.exit(1);
+  }
+  tokens.set(id, (await res.json()).token);
+}
 
 // ---- gas handhelds over HTTP ----
 const handhelds = [
@@ -49,11 +66,31 @@ async function postReading(device, tick) {
       { type: 'O2', val: Number(wobble(20.9, 0.1).toFixed(2)) },
     ],
   };
-  const res = await fetch(`${options.url}/receive-json`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(doc) });
+  const headers = { 'Content-Type': 'application/json' };
+  if (tokens.has(device.id)) {
+    headers.Authorization = `Bearer ${tokens.get(device.id)}`;
+  }
+  const res = await fetch(`${options.url}/receive-json`, { method: 'POST', headers, body: JSON.stringify(doc) });
   if (res.status !== 201) {
     log(`${device.id}: HTTP ${res.status} ${await res.text()}`);
   }
 }
+const gateways = [
+  { number: 1, sensors: ['living room temp', 'front door', 'hall motion'] },
+  { number: 2, sensors: ['kitchen co', 'garage door'] },
+  { number: 3, sensors: ['attic humidity', 'attic motion'], quietAfter: Date.now() + (seconds * 1000) / 3 },
+];
+const gatewayId = (gateway) => `gateway-${gateway.number}`;
+if (apiKey) {
+  await Promise.all([
+    ...handhelds.map((device) => register(device.id, 'handheld')),
+    register('entry-east', 'facility'),
+    register('safety-main', 'facility'),
+    ...gateways.map((gateway) => register(gatewayId(gateway), 'gateway', gateway.number)),
+  ]);
+  log(`registered ${tokens.size} devices with fresh tokens`);
+}
+
 let tick = 0;
 every(2000, () => {
   tick++;
@@ -64,7 +101,7 @@ every(2000, () => {
 const [tcpHost, tcpPort] = options.tcp.split(':');
 function tcpDevice(name, onReady) {
   const socket = net.connect(Number(tcpPort), tcpHost, () => {
-    socket.write(`HELLO ${name}\n`);
+    socket.write(tokens.has(name) ? `HELLO ${name} ${tokens.get(name)}\n` : `HELLO ${name}\n`);
     onReady(socket);
   });
   socket.setEncoding('utf8');
@@ -83,14 +120,15 @@ const entry = tcpDevice('entry-east', (socket) => {
 });
 const safety = tcpDevice('safety-main', (socket) => every(20000, () => socket.write('PING\n')));
 
-// ---- gateways over MQTT ----
-const gateways = [
-  { number: 1, sensors: ['living room temp', 'front door', 'hall motion'] },
-  { number: 2, sensors: ['kitchen co', 'garage door'] },
-  { number: 3, sensors: ['attic humidity', 'attic motion'], quietAfter: Date.now() + (seconds * 1000) / 3 },
-];
-const client = mqtt.connect(options.mqtt, { reconnectPeriod: 2000 });
-client.on('error', (error) => log(`mqtt: ${error.message}`));
+// ---- gateways over MQTT, one connection each (in token mode each has its own credentials) ----
+for (const gateway of gateways) {
+  const id = gatewayId(gateway);
+  gateway.client = mqtt.connect(options.mqtt, {
+    reconnectPeriod: 2000,
+    ...(tokens.has(id) ? { username: id, password: tokens.get(id) } : {}),
+  });
+  gateway.client.on('error', (error) => log(`${id}: ${error.message}`));
+}
 every(3000, () => {
   for (const gateway of gateways) {
     if (gateway.quietAfter && Date.now() > gateway.quietAfter) {
@@ -104,7 +142,7 @@ every(3000, () => {
         : sensor.endsWith('temp')
           ? { id: sensor, ts: now(), sensors: [{ type: 'TEMP', val: Number(wobble(21, 1).toFixed(1)) }] }
           : { id: sensor, state: Math.random() < 0.5 ? 'on' : 'off' };
-    client.publish(topic, JSON.stringify(payload), { qos: 1 });
+    gateway.client.publish(topic, JSON.stringify(payload), { qos: 1 });
   }
 });
 
@@ -113,6 +151,6 @@ setTimeout(() => {
   timers.forEach(clearInterval);
   entry.end();
   safety.end();
-  client.end();
+  gateways.forEach((gateway) => gateway.client.end());
   log('done');
 }, seconds * 1000);
