@@ -10,6 +10,7 @@ import { DevicesModule } from './devices/devices.module.js';
 import { ExposureModule } from './exposure/exposure.module.js';
 import { GatewaysModule } from './gateways/gateways.module.js';
 import { HealthModule } from './health/health.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { OccupancyModule } from './occupancy/occupancy.module.js';
 import { TcpModule } from './tcp/tcp.module.js';
 import { WebModule } from './web/web.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         ReadingsModule,
         MetricsModule,
         AlertsModule,
+        NotificationsModule,
         ExposureModule,
         OccupancyModule,
         DevicesModule,

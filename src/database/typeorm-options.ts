@@ -5,9 +5,12 @@ import { InitialSchema1764000000000 } from '../../migrations/1764000000000-initi
 import { Alerts1764000001000 } from '../../migrations/1764000001000-alerts.js';
 import { OccupancyAndDevices1764000002000 } from '../../migrations/1764000002000-occupancy-and-devices.js';
 import { DeviceTokens1764000003000 } from '../../migrations/1764000003000-device-tokens.js';
+import { NotificationOutbox1764000004000 } from '../../migrations/1764000004000-notification-outbox.js';
 import { Alert } from '../alerts/alert.entity.js';
 import { DeviceToken } from '../auth/device-token.entity.js';
 import { Device } from '../devices/device.entity.js';
+import { Notification } from '../notifications/notification.entity.js';
+import { NotificationTotal } from '../notifications/notification-total.entity.js';
 import { Occupancy } from '../occupancy/occupancy.entity.js';
 import { ActivityLog } from '../occupancy/activity-log.entity.js';
 import { SensorData } from '../readings/sensor-data.entity.js';
@@ -21,12 +24,15 @@ export const ENTITIES = [
   Occupancy,
   Device,
   DeviceToken,
+  Notification,
+  NotificationTotal,
 ];
 export const MIGRATIONS = [
   InitialSchema1764000000000,
   Alerts1764000001000,
   OccupancyAndDevices1764000002000,
   DeviceTokens1764000003000,
+  NotificationOutbox1764000004000,
 ];
 
 export interface DatabaseSettings {

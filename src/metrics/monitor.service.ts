@@ -54,6 +54,9 @@ export class MonitorService implements OnModuleInit, OnModuleDestroy {
     devicesOffline: 0,
     openAlerts: 0,
     openErrorAlerts: 0,
+    notificationsSent: 0,
+    notificationsFailed: 0,
+    notificationsWaiting: 0,
   };
   private readonly acceptedPerMinute = new MinuteCounts(60);
   private readonly rejectedPerMinute = new MinuteCounts(60);
@@ -216,6 +219,9 @@ export class MonitorService implements OnModuleInit, OnModuleDestroy {
       devicesOnline: this.gauges.devicesOnline,
       devicesOffline: this.gauges.devicesOffline,
       openAlerts: this.gauges.openAlerts,
+      notificationsSent: this.gauges.notificationsSent,
+      notificationsFailed: this.gauges.notificationsFailed,
+      notificationsWaiting: this.gauges.notificationsWaiting,
       eventsPerMinute: this.eventsPerMinute.perMinute(now),
       uptimeSeconds: Math.floor((now - this.startedAt) / 1000),
     };

@@ -44,13 +44,24 @@ export interface Metrics {
   devicesOnline: number;
   devicesOffline: number;
   openAlerts: number;
+  /** Webhook notifications delivered, given up, and waiting (SPEC 10.2), from the outbox. */
+  notificationsSent: number;
+  notificationsFailed: number;
+  notificationsWaiting: number;
   eventsPerMinute: number[];
   uptimeSeconds: number;
 }
 
 /** Gauges that other modules own and report: the monitor only keeps their last value. */
 export type ReportedGauge =
-  'occupancy' | 'devicesOnline' | 'devicesOffline' | 'openAlerts' | 'openErrorAlerts';
+  | 'occupancy'
+  | 'devicesOnline'
+  | 'devicesOffline'
+  | 'openAlerts'
+  | 'openErrorAlerts'
+  | 'notificationsSent'
+  | 'notificationsFailed'
+  | 'notificationsWaiting';
 
 /** A message for live clients: a Socket.IO event name and its payload, the same on SSE. */
 /**

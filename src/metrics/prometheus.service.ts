@@ -3,6 +3,18 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { ReadingWriter } from '../readings/reading-writer.js';
 import { MonitorService } from './monitor.service.js';
 
+// Read from the outbox that every instance shares, so each instance reports the same numbers:
+// aggregate them across instances with max(), not sum().
+const NOTIFICATION_METRICS = [
+  ['sitewatch_notifications_sent', 'Webhook notifications delivered', 'notificationsSent'],
+  ['sitewatch_notifications_failed', 'Webhook notifications given up', 'notificationsFailed'],
+  [
+    'sitewatch_notifications_waiting',
+    'Webhook notifications waiting to be delivered',
+    'notificationsWaiting',
+  ],
+] as const;
+
 /**
  * Prometheus metrics: a registry of this application (not prom-client's global one, so two
  * apps in one process, as in tests, do not collide). Gauges are read from the monitor at
@@ -62,6 +74,16 @@ export class PrometheusService implements OnModuleInit {
         this.set(monitor.getMetrics().openAlerts);
       },
     });
+    for (const [name, help, metric] of NOTIFICATION_METRICS) {
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(monitor.getMetrics()[metric]);
+        },
+      });
+    }
     const connected = this.connected;
     new Gauge({
       name: 'sitewatch_connected_clients',
