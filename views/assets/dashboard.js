@@ -16,6 +16,7 @@
     ['devicesOnline', 'devices online'],
     ['devicesOffline', 'devices offline'],
     ['openAlerts', 'open alerts'],
+    ['notificationsWaiting', 'notifications waiting'],
   ];
 
   const state = { readings: new Map(), alerts: new Map(), gateways: [], events: [], exposure: new Map() };
