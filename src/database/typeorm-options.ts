@@ -6,6 +6,7 @@ import { Alerts1764000001000 } from '../../migrations/1764000001000-alerts.js';
 import { OccupancyAndDevices1764000002000 } from '../../migrations/1764000002000-occupancy-and-devices.js';
 import { DeviceTokens1764000003000 } from '../../migrations/1764000003000-device-tokens.js';
 import { NotificationOutbox1764000004000 } from '../../migrations/1764000004000-notification-outbox.js';
+import { OccupancyReset1764000006000 } from '../../migrations/1764000006000-occupancy-reset.js';
 import { Alert } from '../alerts/alert.entity.js';
 import { DeviceToken } from '../auth/device-token.entity.js';
 import { Device } from '../devices/device.entity.js';
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   OccupancyAndDevices1764000002000,
   DeviceTokens1764000003000,
   NotificationOutbox1764000004000,
+  OccupancyReset1764000006000,
 ];
 
 export interface DatabaseSettings {

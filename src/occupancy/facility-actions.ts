@@ -1,5 +1,16 @@
+/**
+ * Once a day across all instances: sets the count to 0 unless the occupancy row already holds
+ * the reset of `dailyReset` (local `YYYY-MM-DD`). With `staleBefore` (Unix seconds), the
+ * catch-up for a reset missed while no instance ran, it also does nothing when the count is 0
+ * or changed at or after that time.
+ */
+export interface DailyReset {
+  dailyReset: string;
+  staleBefore?: number;
+}
+
 /** What a facility action does to the count. */
-export type OccupancyEffect = 'enter' | 'exit' | 'reset' | 'none' | { set: number };
+export type OccupancyEffect = 'enter' | 'exit' | 'reset' | 'none' | { set: number } | DailyReset;
 
 export interface FacilityAction {
   command: string;
@@ -46,6 +57,35 @@ export function connectionAction(deviceId: string, connected: boolean): Facility
   };
 }
 
+/** Who appears as the device of corrections made over the admin API. */
+export const CORRECTION_DEVICE = 'api';
+/** Who appears as the device of the daily reset (OCCUPANCY_RESET_AT). */
+export const DAILY_RESET_DEVICE = 'scheduler';
+
+/** `POST /api/occupancy`: sets the count to `occupancy`, with the operator's reason. */
+export function correctionAction(occupancy: number, reason: string): FacilityAction {
+  return {
+    command: 'OccupancyCorrected',
+    deviceId: CORRECTION_DEVICE,
+    text: `Occupancy corrected to ${occupancy} (${reason})`,
+    effect: { set: occupancy },
+  };
+}
+
+/** The daily reset to 0 that belongs to local day `day` (see DailyReset). */
+export function dailyResetAction(day: string, staleBefore?: number): FacilityAction {
+  return {
+    command: 'DailyReset',
+    deviceId: DAILY_RESET_DEVICE,
+    text: 'Daily occupancy reset',
+    effect: staleBefore === undefined ? { dailyReset: day } : { dailyReset: day, staleBefore },
+  };
+}
+
+export function isDailyReset(effect: OccupancyEffect): effect is DailyReset {
+  return typeof effect === 'object' && 'dailyReset' in effect;
+}
+
 /** The count after `effect`, and whether an exit found the facility already empty. */
 export function applyEffect(
   count: number,
@@ -57,7 +97,7 @@ export function applyEffect(
   if (effect === 'exit') {
     return count > 0 ? { count: count - 1, alreadyEmpty: false } : { count: 0, alreadyEmpty: true };
   }
-  if (effect === 'reset') {
+  if (effect === 'reset' || isDailyReset(effect)) {
     return { count: 0, alreadyEmpty: false };
   }
   return { count: effect === 'none' ? count : effect.set, alreadyEmpty: false };

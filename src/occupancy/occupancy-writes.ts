@@ -2,7 +2,13 @@ import type { EntityManager } from 'typeorm';
 import { insertRows } from '../database/insert-rows.js';
 import type { TransactionRunner } from '../database/transaction-runner.js';
 import { localDay } from './activity-text.js';
-import { type ActivityEntry, applyEffect, type FacilityAction } from './facility-actions.js';
+import {
+  type ActivityEntry,
+  applyEffect,
+  type DailyReset,
+  type FacilityAction,
+  isDailyReset,
+} from './facility-actions.js';
 
 export interface AppliedAction {
   entry: ActivityEntry;
@@ -10,45 +16,91 @@ export interface AppliedAction {
   alreadyEmpty: boolean;
 }
 
+/** An applied action, or null for a daily reset that was not due (already done, or not stale). */
+export type ActionResult = AppliedAction | null;
+
 const ACTIVITY_COLUMNS = ['at', 'device_id', 'command', 'text', 'occupancy'];
+
+/** The occupancy row as the transaction sees it, changed action by action. */
+interface CountState {
+  count: number;
+  peak: number;
+  resetDay: string;
+  /** Unix seconds of the last change. */
+  updatedAt: number;
+}
+
+/** Whether a daily reset still has to happen: once a day; a catch-up only over a stale count. */
+function resetDue(state: CountState, reset: DailyReset): boolean {
+  if (state.resetDay >= reset.dailyReset) {
+    return false;
+  }
+  return (
+    reset.staleBefore === undefined || (state.count > 0 && state.updatedAt < reset.staleBefore)
+  );
+}
+
+function applyOne(state: CountState, action: FacilityAction, at: number): ActionResult {
+  if (isDailyReset(action.effect)) {
+    if (!resetDue(state, action.effect)) {
+      return null;
+    }
+    state.resetDay = action.effect.dailyReset;
+  }
+  const next = applyEffect(state.count, action.effect);
+  state.count = next.count;
+  state.peak = Math.max(state.peak, state.count);
+  state.updatedAt = at;
+  const text = next.alreadyEmpty ? `${action.text} (already empty)` : action.text;
+  const entry = {
+    id: 0,
+    at,
+    deviceId: action.deviceId,
+    command: action.command,
+    text,
+    occupancy: state.count,
+  };
+  return { entry, peakToday: state.peak, alreadyEmpty: next.alreadyEmpty };
+}
 
 /**
  * Applies actions in order inside the caller's transaction. The occupancy row is read under
  * its row lock (FOR UPDATE on PostgreSQL; SQLite writes one transaction at a time), so
- * instances sharing a database count exactly: no update is lost, none goes below zero.
+ * instances sharing a database count exactly: no update is lost, none goes below zero, and a
+ * daily reset that another instance already made is seen here and skipped.
  */
 export async function applyActions(
   manager: EntityManager,
   tx: TransactionRunner,
   actions: FacilityAction[],
   nowMs: number,
-): Promise<AppliedAction[]> {
+): Promise<ActionResult[]> {
   const lock = tx.dialect === 'postgres' ? ' FOR UPDATE' : '';
-  const [state]: { count: number; peak: number; peak_day: string }[] = await manager.query(
-    `SELECT count, peak, peak_day FROM occupancy WHERE id = 1${lock}`,
+  const [row]: {
+    count: number;
+    peak: number;
+    peak_day: string;
+    reset_day: string;
+    updated_at: number;
+  }[] = await manager.query(
+    `SELECT count, peak, peak_day, reset_day, updated_at FROM occupancy WHERE id = 1${lock}`,
   );
   const today = localDay(nowMs);
   const at = nowMs / 1000;
-  let count = Number(state.count);
-  let peak = state.peak_day === today ? Number(state.peak) : count;
-  const applied = actions.map((action) => {
-    const next = applyEffect(count, action.effect);
-    count = next.count;
-    peak = Math.max(peak, count);
-    const text = next.alreadyEmpty ? `${action.text} (already empty)` : action.text;
-    const entry = {
-      id: 0,
-      at,
-      deviceId: action.deviceId,
-      command: action.command,
-      text,
-      occupancy: count,
-    };
-    return { entry, peakToday: peak, alreadyEmpty: next.alreadyEmpty };
-  });
+  const state: CountState = {
+    count: Number(row.count),
+    peak: row.peak_day === today ? Number(row.peak) : Number(row.count),
+    resetDay: row.reset_day,
+    updatedAt: Number(row.updated_at),
+  };
+  const results = actions.map((action) => applyOne(state, action, at));
+  const applied = results.filter((result): result is AppliedAction => result !== null);
+  if (applied.length === 0) {
+    return results;
+  }
   await manager.query(
-    `UPDATE occupancy SET count = ${tx.param(1)}, peak = ${tx.param(2)}, peak_day = ${tx.param(3)}, updated_at = ${tx.param(4)} WHERE id = 1`,
-    [count, peak, today, at],
+    `UPDATE occupancy SET count = ${tx.param(1)}, peak = ${tx.param(2)}, peak_day = ${tx.param(3)}, updated_at = ${tx.param(4)}, reset_day = ${tx.param(5)} WHERE id = 1`,
+    [state.count, state.peak, today, at, state.resetDay],
   );
   const rows = applied.map(({ entry }) => [
     entry.at,
@@ -59,5 +111,5 @@ export async function applyActions(
   ]);
   const ids = await insertRows(manager, tx, 'activity_log', ACTIVITY_COLUMNS, rows, true);
   applied.forEach((item, i) => (item.entry.id = ids[i]));
-  return applied;
+  return results;
 }

@@ -1,11 +1,19 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { classicLine } from './activity-text.js';
 import { ActivityService } from './activity.service.js';
 import { ActivityQuery, ActivityTextQuery } from './dto/activity-query.dto.js';
+import { CorrectOccupancyDto } from './dto/correct-occupancy.dto.js';
 import type { ActivityEntry } from './facility-actions.js';
 import { type OccupancySnapshot, OccupancyService } from './occupancy.service.js';
 
@@ -21,6 +29,18 @@ export class OccupancyController {
   @ApiOperation({ summary: 'Current occupancy, capacity, peak of the day (server local time)' })
   current(): Promise<OccupancySnapshot> {
     return this.occupancy.snapshot();
+  }
+
+  @Post('occupancy')
+  @HttpCode(200)
+  @ApiSecurity('api-key')
+  @ApiOperation({
+    summary: 'Correct the count (admin): logged with its reason, exact among device commands',
+  })
+  @ApiOkResponse({ description: 'the occupancy right after the correction, as GET gives it' })
+  @ApiBadRequestResponse({ description: 'occupancy or reason missing or out of bounds' })
+  correct(@Body() dto: CorrectOccupancyDto): Promise<OccupancySnapshot> {
+    return this.occupancy.correct(dto.occupancy, dto.reason);
   }
 
   @Get('activity')

@@ -19,4 +19,8 @@ export class Occupancy {
 
   @Column({ name: 'updated_at', type: 'double precision' })
   updatedAt: number;
+
+  /** Local date `YYYY-MM-DD` of the last daily reset (OCCUPANCY_RESET_AT); '' before the first. */
+  @Column({ name: 'reset_day', type: 'varchar', length: 10, default: '' })
+  resetDay: string;
 }

@@ -6,13 +6,14 @@ import { ActivityLog } from './activity-log.entity.js';
 import { ActivityTextLog } from './activity-text-log.js';
 import { ActivityService } from './activity.service.js';
 import { OccupancyController } from './occupancy.controller.js';
+import { OccupancyResetService } from './occupancy-reset.service.js';
 import { Occupancy } from './occupancy.entity.js';
 import { OccupancyService } from './occupancy.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Occupancy, ActivityLog]), AlertsModule, MetricsModule],
   controllers: [OccupancyController],
-  providers: [OccupancyService, ActivityService, ActivityTextLog],
+  providers: [OccupancyService, OccupancyResetService, ActivityService, ActivityTextLog],
   exports: [OccupancyService],
 })
 export class OccupancyModule {}

@@ -15,8 +15,13 @@ import { TransactionRunner } from '../database/transaction-runner.js';
 import { MonitorService } from '../metrics/monitor.service.js';
 import { classicLine, localDay } from './activity-text.js';
 import { ActivityTextLog } from './activity-text-log.js';
-import type { ActivityEntry, FacilityAction } from './facility-actions.js';
-import { type AppliedAction, applyActions } from './occupancy-writes.js';
+import {
+  type ActivityEntry,
+  correctionAction,
+  dailyResetAction,
+  type FacilityAction,
+} from './facility-actions.js';
+import { type ActionResult, type AppliedAction, applyActions } from './occupancy-writes.js';
 import { Occupancy } from './occupancy.entity.js';
 
 export interface OccupancySnapshot {
@@ -37,7 +42,7 @@ const MAX_GROUP_ACTIONS = 1000;
 @Injectable()
 export class OccupancyService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(OccupancyService.name);
-  private readonly group: GroupCommit<FacilityAction, AppliedAction>;
+  private readonly group: GroupCommit<FacilityAction, ActionResult>;
   private overCapacity = false;
 
   constructor(
@@ -66,7 +71,31 @@ export class OccupancyService implements OnModuleInit, BeforeApplicationShutdown
   /** Applies one action once committed; answers its activity entry. */
   async apply(action: FacilityAction): Promise<ActivityEntry> {
     const [applied] = await this.group.submit([action]);
+    if (!applied) {
+      throw new Error(`${action.command} was not applied`);
+    }
     return applied.entry;
+  }
+
+  /**
+   * Sets the count (the admin correction), in line with device commands: answers the state
+   * right after it committed, before any command committed after it.
+   */
+  async correct(occupancy: number, reason: string): Promise<OccupancySnapshot> {
+    const [applied] = await this.group.submit([correctionAction(occupancy, reason)]);
+    if (!applied) {
+      throw new Error('OccupancyCorrected was not applied');
+    }
+    return this.snapshotOf(applied);
+  }
+
+  /**
+   * The daily reset of local day `day`, unless the row already holds it (another instance, or an
+   * earlier call, made it). Answers its activity entry, or null when it was not due.
+   */
+  async resetDaily(day: string, staleBefore?: number): Promise<ActivityEntry | null> {
+    const [applied] = await this.group.submit([dailyResetAction(day, staleBefore)]);
+    return applied?.entry ?? null;
   }
 
   async snapshot(): Promise<OccupancySnapshot> {
@@ -84,18 +113,26 @@ export class OccupancyService implements OnModuleInit, BeforeApplicationShutdown
     await this.group.close();
   }
 
-  private announce(applied: AppliedAction[]): void {
+  private snapshotOf({ entry, peakToday }: AppliedAction): OccupancySnapshot {
+    return {
+      occupancy: entry.occupancy,
+      capacity: this.config.maxOccupancy,
+      peakToday,
+      updatedAt: entry.at,
+    };
+  }
+
+  private announce(results: ActionResult[]): void {
+    const applied = results.filter((result): result is AppliedAction => result !== null);
+    if (applied.length === 0) {
+      return;
+    }
     this.textLog.append(
       applied.map(({ entry }) => classicLine(entry.at, entry.text, entry.occupancy)),
     );
-    for (const { entry, peakToday, alreadyEmpty } of applied) {
-      const snapshot = {
-        occupancy: entry.occupancy,
-        capacity: this.config.maxOccupancy,
-        peakToday,
-        updatedAt: entry.at,
-      };
-      this.monitor.publish('occupancy', snapshot);
+    for (const item of applied) {
+      const { entry, alreadyEmpty } = item;
+      this.monitor.publish('occupancy', this.snapshotOf(item));
       this.monitor.publish('activity', entry);
       if (alreadyEmpty) {
         this.monitor.logEvent(
