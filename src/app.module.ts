@@ -17,6 +17,7 @@ import { WebModule } from './web/web.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ReadingsModule } from './readings/readings.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { pinoOptions } from './common/logging.js';
 
@@ -36,6 +37,7 @@ export class AppModule {
         AuthModule,
         RedisModule,
         ReadingsModule,
+        RetentionModule,
         MetricsModule,
         AlertsModule,
         NotificationsModule,

@@ -13,6 +13,10 @@ function valuesClause(tx: TransactionRunner, rows: number, columns: number): str
   return tuples.join(', ');
 }
 
+function insertSql(tx: TransactionRunner, table: string, columns: string[], rows: number): string {
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${valuesClause(tx, rows, columns.length)}`;
+}
+
 async function insertChunk(
   manager: EntityManager,
   tx: TransactionRunner,
@@ -51,8 +55,29 @@ export async function insertRows(
   const ids: number[] = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-    const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${valuesClause(tx, chunk.length, columns.length)}`;
+    const sql = insertSql(tx, table, columns, chunk.length);
     ids.push(...(await insertChunk(manager, tx, sql, chunk, withIds)));
   }
   return ids;
+}
+
+/**
+ * Multi-row INSERT … `onConflict` (an `ON CONFLICT … DO UPDATE` clause) in statements of a few
+ * hundred rows. PostgreSQL refuses a statement that updates one row twice, so keys are unique.
+ */
+export async function upsertRows(
+  manager: EntityManager,
+  tx: TransactionRunner,
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+  onConflict: string,
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+    await manager.query(
+      `${insertSql(tx, table, columns, chunk.length)} ${onConflict}`,
+      chunk.flat(),
+    );
+  }
 }

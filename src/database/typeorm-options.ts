@@ -6,6 +6,7 @@ import { Alerts1764000001000 } from '../../migrations/1764000001000-alerts.js';
 import { OccupancyAndDevices1764000002000 } from '../../migrations/1764000002000-occupancy-and-devices.js';
 import { DeviceTokens1764000003000 } from '../../migrations/1764000003000-device-tokens.js';
 import { NotificationOutbox1764000004000 } from '../../migrations/1764000004000-notification-outbox.js';
+import { ReadingRollups1764000005000 } from '../../migrations/1764000005000-reading-rollups.js';
 import { OccupancyReset1764000006000 } from '../../migrations/1764000006000-occupancy-reset.js';
 import { Alert } from '../alerts/alert.entity.js';
 import { DeviceToken } from '../auth/device-token.entity.js';
@@ -14,12 +15,14 @@ import { Notification } from '../notifications/notification.entity.js';
 import { NotificationTotal } from '../notifications/notification-total.entity.js';
 import { Occupancy } from '../occupancy/occupancy.entity.js';
 import { ActivityLog } from '../occupancy/activity-log.entity.js';
+import { ReadingRollup } from '../readings/reading-rollup.entity.js';
 import { SensorData } from '../readings/sensor-data.entity.js';
 import { SensorValue } from '../readings/sensor-value.entity.js';
 
 export const ENTITIES = [
   SensorData,
   SensorValue,
+  ReadingRollup,
   ActivityLog,
   Alert,
   Occupancy,
@@ -34,6 +37,7 @@ export const MIGRATIONS = [
   OccupancyAndDevices1764000002000,
   DeviceTokens1764000003000,
   NotificationOutbox1764000004000,
+  ReadingRollups1764000005000,
   OccupancyReset1764000006000,
 ];
 

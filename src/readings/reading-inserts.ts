@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { insertRows } from '../database/insert-rows.js';
 import type { TransactionRunner } from '../database/transaction-runner.js';
 import type { ReadingInput, ReadingOrigin, StoredReading } from './reading.js';
+import { upsertRollups } from './reading-rollups.js';
 
 /** A document with where and when it arrived, ready to insert. */
 export interface PendingReading {
@@ -13,7 +14,10 @@ export interface PendingReading {
 const READING_COLUMNS = ['device_id', 'ts', 'pct', 'sensors', 'received_at', 'source', 'gateway'];
 const VALUE_COLUMNS = ['reading_id', 'idx', 'device_id', 'type', 'ts', 'value'];
 
-/** Inserts readings and their sensor values inside the caller's transaction. */
+/**
+ * Inserts readings, their sensor values and their share of the hourly roll-ups inside the
+ * caller's transaction, so a committed reading is always counted in its roll-up.
+ */
 export async function insertReadings(
   manager: EntityManager,
   tx: TransactionRunner,
@@ -43,5 +47,6 @@ export async function insertReadings(
     r.sensors.map((sensor, idx) => [r.readingId, idx, r.id, sensor.type, r.ts, sensor.val]),
   );
   await insertRows(manager, tx, 'sensor_value', VALUE_COLUMNS, valueRows);
+  await upsertRollups(manager, tx, stored);
   return stored;
 }

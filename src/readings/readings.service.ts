@@ -1,13 +1,16 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository, type SelectQueryBuilder } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import type { ReadingFilterQuery, SeriesQuery } from './dto/reading-queries.dto.js';
 import { decodeCursor, encodeCursor } from './reading-cursor.js';
+import { ReadingRollup } from './reading-rollup.entity.js';
 import type { ReadingSource, StoredReading } from './reading.js';
 import { SensorData } from './sensor-data.entity.js';
 import { SensorValue } from './sensor-value.entity.js';
-import { bucketSecondsFor, bucketStart, type Series } from './series.js';
+import { rawSeriesPoints, rollupSeriesPoints } from './series-queries.js';
+import { planSeries, type Series } from './series.js';
 
 export interface ReadingsPage {
   items: StoredReading[];
@@ -37,7 +40,9 @@ export class ReadingsService {
   constructor(
     @InjectRepository(SensorData) private readonly readings: Repository<SensorData>,
     @InjectRepository(SensorValue) private readonly values: Repository<SensorValue>,
+    @InjectRepository(ReadingRollup) private readonly rollups: Repository<ReadingRollup>,
     private readonly tx: TransactionRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async latest(deviceId?: string): Promise<StoredReading> {
@@ -173,49 +178,25 @@ export class ReadingsService {
     return rows.map(toStoredReading);
   }
 
-  /** Min, max, average and count per bucket, computed by the database from the series index. */
+  /**
+   * Min, max, average and count per bucket, computed by the database: from the series index for
+   * buckets under an hour, from the hourly roll-ups for longer ones (whole UTC hours) and for
+   * any range reaching back past RETENTION_DAYS, whose raw values are gone.
+   */
   async series(query: SeriesQuery, nowSeconds = Date.now() / 1000): Promise<Series> {
     const to = query.to ?? Math.ceil(nowSeconds);
     const from = query.from ?? to - 3600;
     if (!(to > from) || to - from > MAX_SERIES_SECONDS) {
       throw new BadRequestException('from must be before to, and the range at most 20 years');
     }
-    const bucketSeconds = bucketSecondsFor(from, to, query.points);
-    // Integer division: CAST truncates in SQLite (ts >= from, so never negative); PostgreSQL rounds, so FLOOR.
-    const bucket =
-      this.tx.dialect === 'postgres'
-        ? 'FLOOR((v.ts - :from) / :bucketSeconds)'
-        : 'CAST((v.ts - :from) / :bucketSeconds AS INTEGER)';
-    const rows: { b: number; min: number; max: number; avg: number; count: number }[] =
-      await this.values
-        .createQueryBuilder('v')
-        .select(bucket, 'b')
-        .addSelect('MIN(v.value)', 'min')
-        .addSelect('MAX(v.value)', 'max')
-        .addSelect('AVG(v.value)', 'avg')
-        .addSelect('COUNT(*)', 'count')
-        .where('v.deviceId = :id AND v.type = :type AND v.ts >= :from AND v.ts < :to', {
-          id: query.id,
-          type: query.type,
-          from,
-          to,
-          bucketSeconds,
-        })
-        .groupBy('b')
-        .orderBy('b', 'ASC')
-        .getRawMany();
-    return {
-      from,
-      to,
-      bucketSeconds,
-      points: rows.map((row) => ({
-        t: bucketStart(from, bucketSeconds, Number(row.b)),
-        min: Number(row.min),
-        max: Number(row.max),
-        avg: Number(row.avg),
-        count: Number(row.count),
-      })),
-    };
+    const days = this.config.retentionDays;
+    const rawSince = days === undefined ? -Infinity : nowSeconds - days * 86400;
+    const plan = planSeries(from, to, query.points, rawSince);
+    const subject = { id: query.id, type: query.type };
+    const points = plan.hourly
+      ? await rollupSeriesPoints(this.rollups, this.tx.dialect, subject, plan)
+      : await rawSeriesPoints(this.values, this.tx.dialect, subject, plan);
+    return { from: plan.from, to: plan.to, bucketSeconds: plan.bucketSeconds, points };
   }
 
   private filtered(filter: ReadingFilterQuery): SelectQueryBuilder<SensorData> {

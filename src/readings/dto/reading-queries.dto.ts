@@ -72,7 +72,11 @@ export class ReadingsCsvQuery extends ReadingFilterQuery {
   limit = 100000;
 }
 
-/** `from` defaults to an hour before `to`, `to` to now. */
+/**
+ * `from` defaults to an hour before `to`, `to` to now. Buckets of an hour or more (and every
+ * bucket of a range reaching back past RETENTION_DAYS) are whole UTC hours from the roll-ups:
+ * the answer's `from`, `to` and `bucketSeconds` then give the hour-aligned range it covers.
+ */
 export class SeriesQuery extends TimeRangeQuery {
   @ApiProperty({ description: 'device id' })
   @IsString()
@@ -85,6 +89,10 @@ export class SeriesQuery extends TimeRangeQuery {
   })
   type: string;
 
-  @CountParam(300, MAX_POINTS)
+  @CountParam(
+    300,
+    MAX_POINTS,
+    'buckets at most; an hour or longer each, they are whole UTC hours read from the hourly roll-ups',
+  )
   points = 300;
 }
