@@ -3,6 +3,7 @@ import { validateSync } from 'class-validator';
 import { type FieldError, flattenValidationErrors } from '../common/field-errors.js';
 import { toUnixSeconds } from './dto/is-reading-time.validator.js';
 import { ReceiveReadingDto } from './dto/receive-reading.dto.js';
+import { fastReading } from './fast-reading.js';
 import type { ReadingInput } from './reading.js';
 
 export type ReadingCheck =
@@ -35,6 +36,12 @@ export function toReadingInput(dto: ReceiveReadingDto): ReadingInput {
  * the HTTP ValidationPipe. `path` prefixes field names, e.g. `3` for the fourth batch item.
  */
 export function checkReading(plain: unknown, path = ''): ReadingCheck {
+  const fast = fastReading(plain);
+  return fast ? { ok: true, reading: fast } : checkReadingFully(plain, path);
+}
+
+/** The full validation by the DTO: every rule, and each bad field named. */
+export function checkReadingFully(plain: unknown, path = ''): ReadingCheck {
   // Not only arrays: a Map or Set would reach class-validator as an unknown value with no field name
   if (Object.prototype.toString.call(plain) !== '[object Object]') {
     return {

@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import { KEY_PREFIX, type RedisService } from '../redis/redis.service.js';
+import { BoundedSessionAdapter } from './bounded-session-adapter.js';
 
 /**
  * Socket.IO on the HTTP port, with the CORS origins of the configuration and connection state
@@ -28,7 +29,7 @@ export class SitewatchIoAdapter extends IoAdapter {
           channelPrefix: `${KEY_PREFIX}socket.io`,
           sessionKeyPrefix: `${KEY_PREFIX}socket.io:session:`,
         })
-      : undefined;
+      : BoundedSessionAdapter;
     return super.createIOServer(port, {
       ...options,
       cors,
@@ -39,7 +40,7 @@ export class SitewatchIoAdapter extends IoAdapter {
         maxDisconnectionDuration: this.recoverySeconds * 1000,
         skipMiddlewares: false,
       },
-      ...(adapter ? { adapter } : {}),
+      adapter,
     } as ServerOptions);
   }
 

@@ -1,0 +1,26 @@
+import { Server } from 'socket.io';
+import { BoundedSessionAdapter, MAX_RECOVERY_PACKETS } from './bounded-session-adapter.js';
+
+describe(BoundedSessionAdapter.name, () => {
+  it('keeps at most MAX_RECOVERY_PACKETS broadcasts, the newest, in order', () => {
+    const io = new Server({
+      adapter: BoundedSessionAdapter as never,
+      connectionStateRecovery: { maxDisconnectionDuration: 120000 },
+    });
+    try {
+      const total = MAX_RECOVERY_PACKETS + 5001;
+      for (let i = 0; i < total; i++) {
+        io.emit('update_data', { n: i });
+      }
+      const packets = (io.of('/').adapter as unknown as { packets: { data: unknown[] }[] }).packets;
+      expect(packets.length).toBeLessThanOrEqual(MAX_RECOVERY_PACKETS);
+      expect(packets.length).toBeGreaterThanOrEqual(MAX_RECOVERY_PACKETS * 0.9);
+      const numbers = packets.map((packet) => (packet.data[1] as { n: number }).n);
+      expect(numbers.at(-1)).toBe(total - 1);
+      expect(numbers).toEqual(numbers.map((_, i) => numbers[0] + i));
+    } finally {
+      io.of('/').adapter.close();
+      io.removeAllListeners();
+    }
+  });
+});
