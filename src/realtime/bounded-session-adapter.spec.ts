@@ -19,7 +19,7 @@ describe(BoundedSessionAdapter.name, () => {
       expect(numbers.at(-1)).toBe(total - 1);
       expect(numbers).toEqual(numbers.map((_, i) => numbers[0] + i));
     } finally {
-      io.of('/').adapter.close();
+      void io.of('/').adapter.close();
       io.removeAllListeners();
     }
   });
