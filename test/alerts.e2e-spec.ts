@@ -185,3 +185,34 @@ describe('alerts (e2e)', () => {
     expect(errors.every((a) => a.severity === 'error')).toBe(true);
   });
 });
+
+describe('gas alerts from a batch (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('counts every reading of a batch on one gas alert, raised in one write', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const batch = Array.from({ length: 300 }, (_, i) =>
+      readingDoc({
+        id: 'in the cloud',
+        ts: now - i,
+        sensors: [{ type: 'H2S', val: i % 2 ? 12 : 20 }],
+      }),
+    );
+    await request(t.url).post('/api/readings/batch').send(batch).expect(201);
+    await until(
+      async () =>
+        (await request(t.url).get('/api/alerts?subject=in%20the%20cloud%2FH2S')).body[0]?.count ===
+        300,
+      3000,
+      'a count of 300',
+    );
+    const [alert] = (await request(t.url).get('/api/alerts?subject=in%20the%20cloud%2FH2S')).body;
+    // the most severe level of the batch: 20 ppm is at or above the error level of 15
+    expect(alert).toMatchObject({ rule: 'gas', severity: 'error', state: 'active', count: 300 });
+  });
+});

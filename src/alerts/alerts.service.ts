@@ -14,6 +14,8 @@ export interface AlertSignal {
   subject: string;
   severity: AlertSeverity;
   message: string;
+  /** Sightings this signal stands for (several readings counted at once); 1 by default. */
+  times?: number;
 }
 
 export type AlertTransition = 'raised' | 'repeated' | 'escalated' | 'acknowledged' | 'resolved';
@@ -61,11 +63,11 @@ export class AlertsService {
   }
 
   /** Raises `signal`, or counts it on the open alert of its rule and subject. */
-  async raise(signal: AlertSignal): Promise<Alert> {
+  async raise({ times = 1, ...signal }: AlertSignal): Promise<Alert> {
     for (let attempt = 1; ; attempt++) {
       try {
         const { alert, transition, superseded } = await this.tx.run(async (manager) => {
-          const recorded = await this.record(manager.getRepository(Alert), signal);
+          const recorded = await this.record(manager.getRepository(Alert), signal, times);
           if (recorded.superseded) {
             await this.runHooks(manager, recorded.superseded, 'resolved');
           }
@@ -94,13 +96,14 @@ export class AlertsService {
   private async record(
     repo: Repository<Alert>,
     signal: AlertSignal,
+    times: number,
   ): Promise<{ alert: Alert; transition: AlertTransition; superseded?: Alert }> {
     const now = this.clock.seconds();
     const open = await repo.findOne({
       where: { rule: signal.rule, subject: signal.subject, state: openState() },
     });
     if (open && open.lastSeen >= now - this.config.alertDedupSeconds) {
-      const [alert, transition] = await this.repeat(repo, open, signal, now);
+      const [alert, transition] = await this.repeat(repo, open, signal, now, times);
       return { alert, transition };
     }
     let superseded: Alert | undefined;
@@ -113,7 +116,7 @@ export class AlertsService {
       state: 'active',
       firstSeen: now,
       lastSeen: now,
-      count: 1,
+      count: times,
       acknowledgedAt: null,
       resolvedAt: null,
     });
@@ -162,12 +165,13 @@ export class AlertsService {
     open: Alert,
     signal: AlertSignal,
     now: number,
+    times: number,
   ): Promise<readonly [Alert, AlertTransition]> {
     const escalated = RANK[signal.severity] > RANK[open.severity];
     const changes = escalated ? { severity: signal.severity, message: signal.message } : {};
-    await repo.increment({ id: open.id }, 'count', 1);
+    await repo.increment({ id: open.id }, 'count', times);
     await repo.update({ id: open.id }, { lastSeen: now, ...changes });
-    const alert = { ...open, ...changes, lastSeen: now, count: open.count + 1 };
+    const alert = { ...open, ...changes, lastSeen: now, count: open.count + times };
     return [alert, escalated ? 'escalated' : 'repeated'] as const;
   }
 

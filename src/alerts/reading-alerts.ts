@@ -11,10 +11,17 @@ import type { StoredReading } from '../readings/reading.js';
 import { type AlertSignal, AlertsService } from './alerts.service.js';
 import { gasLevel } from './gas-levels.js';
 
-/** Gas thresholds and low battery, checked on every reading right after it commits. */
+const RANK: Record<AlertSignal['severity'], number> = { info: 0, warning: 1, error: 2 };
+
+/**
+ * Gas thresholds and low battery, checked on every reading right after it commits. The signals
+ * of one commit are raised together: a device in a gas cloud sending a batch of 1000 readings
+ * counts 1000 on its alert in one write, not 1000 writes queued behind ingest.
+ */
 @Injectable()
 export class ReadingAlerts implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ReadingAlerts.name);
+  private readonly pending = new Map<string, AlertSignal & { times: number }>();
   private unsubscribe?: () => void;
 
   constructor(
@@ -26,15 +33,39 @@ export class ReadingAlerts implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.unsubscribe = this.writer.onCommitted((reading) => {
       for (const signal of this.signalsOf(reading)) {
-        this.alerts
-          .raise(signal)
-          .catch((error: unknown) =>
-            this.logger.error(
-              `Raising ${signal.rule} for ${signal.subject} failed: ${String(error)}`,
-            ),
-          );
+        this.collect(signal);
       }
     });
+  }
+
+  /** Adds a signal to those raised after this commit's readings: the most severe message wins. */
+  private collect(signal: AlertSignal): void {
+    if (this.pending.size === 0) {
+      setImmediate(() => this.raisePending());
+    }
+    const key = `${signal.rule}\u0000${signal.subject}`;
+    const seen = this.pending.get(key);
+    if (!seen) {
+      this.pending.set(key, { ...signal, times: 1 });
+    } else if (RANK[signal.severity] >= RANK[seen.severity]) {
+      this.pending.set(key, { ...signal, times: seen.times + 1 });
+    } else {
+      seen.times++;
+    }
+  }
+
+  private raisePending(): void {
+    const signals = [...this.pending.values()];
+    this.pending.clear();
+    for (const signal of signals) {
+      this.alerts
+        .raise(signal)
+        .catch((error: unknown) =>
+          this.logger.error(
+            `Raising ${signal.rule} for ${signal.subject} failed: ${String(error)}`,
+          ),
+        );
+    }
   }
 
   onModuleDestroy(): void {
