@@ -25,12 +25,10 @@ function bare() {
 }
 
 async function nest() {
-  const { Body, Controller, HttpCode, Module, Post, ValidationPipe } =
-    await import('@nestjs/common');
+  const { Body, Controller, HttpCode, Module, Post } = await import('@nestjs/common');
   const { NestFactory } = await import('@nestjs/core');
   const { ReceiveReadingDto } = await import('../dist/src/readings/dto/receive-reading.dto.js');
-  const { badRequest, flattenValidationErrors } =
-    await import('../dist/src/common/field-errors.js');
+  const { validationPipe } = await import('../dist/src/common/validation-pipe.js');
 
   // Decorators applied by hand: this file is plain JavaScript.
   class FloorController {
@@ -53,14 +51,7 @@ async function nest() {
   Module({ controllers: [FloorController] })(FloorModule);
 
   const app = await NestFactory.create(FloorModule, { logger: ['error'] });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      transform: true,
-      forbidUnknownValues: true,
-      exceptionFactory: (errors) => badRequest(flattenValidationErrors(errors)),
-    }),
-  );
+  app.useGlobalPipes(validationPipe());
   await app.listen(0, '127.0.0.1');
   console.log(`listening ${app.getHttpServer().address().port}`);
 }

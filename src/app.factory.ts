@@ -1,4 +1,4 @@
-import { type INestApplication, Logger as NestLogger, ValidationPipe } from '@nestjs/common';
+import { type INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,7 +9,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { useBodyParsing } from './common/body-parsing.js';
 import { useRateLimit } from './common/rate-limit.js';
 import { useSecurityHeaders } from './common/security-headers.js';
-import { badRequest, flattenValidationErrors } from './common/field-errors.js';
+import { validationPipe } from './common/validation-pipe.js';
 import { listenError } from './common/listen-error.js';
 import type { AppConfig } from './config/app-config.js';
 import { IngestEvents } from './readings/ingest-events.js';
@@ -36,14 +36,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: config.corsOrigins });
   }
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      transform: true,
-      forbidUnknownValues: true,
-      exceptionFactory: (errors) => badRequest(flattenValidationErrors(errors)),
-    }),
-  );
+  app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useWebSocketAdapter(
     new SitewatchIoAdapter(app, config.corsOrigins, config.recoverySeconds, app.get(RedisService)),

@@ -1,15 +1,11 @@
-import { BadRequestException, ValidationPipe } from '@nestjs/common';
+import { BadRequestException } from '@nestjs/common';
 import fc from 'fast-check';
-import { badRequest, type FieldError, flattenValidationErrors } from '../field-errors.js';
+import { type FieldError } from '../field-errors.js';
 import { CountParam } from './count-param.decorator.js';
+import { validationPipe } from '../validation-pipe.js';
 
-/** The global pipe exactly as src/app.factory.ts sets it up. */
-const pipe = new ValidationPipe({
-  whitelist: true,
-  transform: true,
-  forbidUnknownValues: true,
-  exceptionFactory: (errors) => badRequest(flattenValidationErrors(errors)),
-});
+/** The global pipe, as the app uses it. */
+const pipe = validationPipe();
 
 /** A query class with one CountParam, as the DTOs declare it: `@CountParam(d, max) limit = d`. */
 function countQuery(defaultValue: number, max: number): new () => { limit: number } {

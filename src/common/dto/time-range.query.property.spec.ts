@@ -1,16 +1,12 @@
-import { BadRequestException, ValidationPipe } from '@nestjs/common';
+import { BadRequestException } from '@nestjs/common';
 import fc from 'fast-check';
 import { parse } from 'node:querystring';
-import { badRequest, type FieldError, flattenValidationErrors } from '../field-errors.js';
+import { type FieldError } from '../field-errors.js';
 import { TimeRangeQuery } from './time-range.query.js';
+import { validationPipe } from '../validation-pipe.js';
 
-/** The global pipe exactly as src/app.factory.ts sets it up. */
-const pipe = new ValidationPipe({
-  whitelist: true,
-  transform: true,
-  forbidUnknownValues: true,
-  exceptionFactory: (errors) => badRequest(flattenValidationErrors(errors)),
-});
+/** The global pipe, as the app uses it. */
+const pipe = validationPipe();
 
 /** The model of a query number: blank is not 0. */
 const queryNumber = (text: string) => (text.trim() === '' ? NaN : Number(text));

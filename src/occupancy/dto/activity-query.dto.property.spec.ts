@@ -1,15 +1,11 @@
-import { BadRequestException, ValidationPipe } from '@nestjs/common';
+import { BadRequestException } from '@nestjs/common';
 import fc from 'fast-check';
-import { badRequest, type FieldError, flattenValidationErrors } from '../../common/field-errors.js';
+import { type FieldError } from '../../common/field-errors.js';
 import { ActivityQuery, ActivityTextQuery } from './activity-query.dto.js';
+import { validationPipe } from '../../common/validation-pipe.js';
 
-/** The global pipe exactly as src/app.factory.ts sets it up. */
-const pipe = new ValidationPipe({
-  whitelist: true,
-  transform: true,
-  forbidUnknownValues: true,
-  exceptionFactory: (errors) => badRequest(flattenValidationErrors(errors)),
-});
+/** The global pipe, as the app uses it. */
+const pipe = validationPipe();
 
 type Query = Record<string, string | string[]>;
 type Answer = { ok: true; dto: ActivityQuery } | { ok: false; fields: string[] };
