@@ -9,7 +9,7 @@ export const ROOT = join(import.meta.dirname, '..');
 export async function startNode(args, env, patterns, timeoutMs = 60000) {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env },
+    env: { PATH: process.env.PATH, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
