@@ -122,6 +122,18 @@ describe('token mode: API key and the admin API (e2e)', () => {
     );
   });
 
+  it('gives a gateway number to one of two registrations made at the same moment', async () => {
+    const answers = await Promise.all(
+      ['gw-race-a', 'gw-race-b', 'gw-race-c'].map((id) =>
+        request(t.url)
+          .post('/api/devices')
+          .set('X-API-Key', KEY)
+          .send({ id, kind: 'gateway', gateway: 77 }),
+      ),
+    );
+    expect(answers.map((res) => res.status).sort()).toEqual([201, 409, 409]);
+  });
+
   it('answers bad registrations with 400 naming the field', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ id: 'gw-x', kind: 'gateway' }, 'gateway'],
@@ -286,6 +298,25 @@ describe('token mode: TCP needs HELLO <id> <token> first (e2e)', () => {
     expect(await occupancy()).toBe(0);
   });
 
+  it('refuses the token of a device that is not a facility device', async () => {
+    const handheld = await addDevice(t, { id: 'hh-on-tcp' });
+    const client = await TcpClient.connect(port);
+    expect(await client.send(`HELLO hh-on-tcp ${handheld}\nPersonEntered\n`, 1)).toEqual([
+      'ERR unauthorized',
+    ]);
+    await client.waitClosed();
+  });
+
+  it('stops an open connection at its next command once its token is revoked', async () => {
+    const own = await addDevice(t, { id: 'door-3', kind: 'facility' });
+    const client = await TcpClient.connect(port);
+    const [hello] = await client.send(`HELLO door-3 ${own}\n`, 1);
+    expect(hello).toMatch(/^OK \d+$/);
+    await request(t.url).delete('/api/devices/door-3/token').set('X-API-Key', KEY).expect(204);
+    expect(await client.send('PersonEntered\n', 1)).toEqual(['ERR unauthorized']);
+    await client.waitClosed();
+  });
+
   it('takes commands after a good HELLO, pipelined in one write', async () => {
     const client = await TcpClient.connect(port);
     const lines = await client.send(
@@ -327,6 +358,22 @@ describe('token mode: the embedded MQTT broker (e2e)', () => {
     expect(await storedIds(t)).toContain('sensor-7a');
     await expect(client.subscribeAsync('gateway/#', { qos: 1 })).rejects.toThrow(/Subscribe error/);
     await client.endAsync();
+  });
+
+  it('closes a connected gateway at its next publish once its token is revoked', async () => {
+    const own = await addDevice(t, { id: 'gw-9', kind: 'gateway', gateway: 9 });
+    const client = await connectMqtt(url, { username: 'gw-9', password: own });
+    await client.publishAsync('gateway/9', JSON.stringify(readingDoc({ id: 'before-revoke' })), {
+      qos: 1,
+    });
+    await request(t.url).delete('/api/devices/gw-9/token').set('X-API-Key', KEY).expect(204);
+    const closed = once(client, 'close');
+    client.publish('gateway/9', JSON.stringify(readingDoc({ id: 'after-revoke' })), { qos: 1 });
+    await closed;
+    client.end(true);
+    const ids = await storedIds(t);
+    expect(ids).toContain('before-revoke');
+    expect(ids).not.toContain('after-revoke');
   });
 
   it("closes a gateway publishing on another gateway's topic, storing nothing", async () => {

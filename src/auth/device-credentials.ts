@@ -6,6 +6,8 @@ export interface DeviceCredential {
   deviceId: string;
   kind: DeviceKind;
   gateway: number | null;
+  /** The token it was proven with: a connection stays trusted only while this is not revoked. */
+  tokenHash: string;
 }
 
 export const TOKEN_PREFIX = 'swt_';

@@ -38,6 +38,7 @@ export class DeviceTokensService implements OnApplicationBootstrap {
   private byHash = new Map<string, DeviceCredential>();
   private byId = new Map<string, DeviceCredential>();
   private loaded = false;
+  private revisions = 0;
   private reloading?: Promise<void>;
   private devices?: DevicesService;
 
@@ -68,8 +69,13 @@ export class DeviceTokensService implements OnApplicationBootstrap {
     if (!row) {
       return null;
     }
-    const credential = { deviceId: row.deviceId, kind: row.kind, gateway: row.gateway };
-    this.remember(credential, hash);
+    const credential = {
+      deviceId: row.deviceId,
+      kind: row.kind,
+      gateway: row.gateway,
+      tokenHash: hash,
+    };
+    this.remember(credential);
     await this.devices?.reloadRegistration(row.deviceId);
     return credential;
   }
@@ -92,29 +98,42 @@ export class DeviceTokensService implements OnApplicationBootstrap {
       token = await this.tx.run((manager) => issueToken(manager, registration, createdAt));
     } catch (error) {
       throw isUniqueViolation(error)
-        ? new RegistrationConflict(`device ${registration.id} already has a token`)
+        ? new RegistrationConflict(
+            registration.kind === 'gateway'
+              ? `device ${registration.id} or gateway ${registration.gateway} already has a token`
+              : `device ${registration.id} already has a token`,
+          )
         : error;
     }
-    this.remember(
-      { deviceId: registration.id, kind: registration.kind, gateway: registration.gateway },
-      hashToken(token),
-    );
+    this.remember({
+      deviceId: registration.id,
+      kind: registration.kind,
+      gateway: registration.gateway,
+      tokenHash: hashToken(token),
+    });
     this.devices?.register(registration);
     return { token, createdAt };
   }
 
   async revoke(id: string): Promise<boolean> {
     const revoked = await this.tx.run((manager) => revokeToken(manager, id));
+    // a reload that read the table before this commit must not bring the token back
+    this.revisions++;
     const known = this.byId.get(id);
     if (known) {
       this.byId.delete(id);
-      for (const [hash, credential] of this.byHash) {
-        if (credential === known) {
-          this.byHash.delete(hash);
-        }
-      }
+      this.byHash.delete(known.tokenHash);
     }
     return revoked;
+  }
+
+  /**
+   * Whether a credential proven earlier still stands: open MQTT and TCP connections ask on
+   * every message, so a revoked token stops working on them too (at once on this instance,
+   * within a reload elsewhere).
+   */
+  isCurrent(credential: DeviceCredential): boolean {
+    return this.byHash.has(credential.tokenHash);
   }
 
   list() {
@@ -141,14 +160,20 @@ export class DeviceTokensService implements OnApplicationBootstrap {
     // the first read follows the registry's own load at start: nothing new to tell it
     const before = this.loaded ? this.byId : undefined;
     this.loaded = true;
+    const revision = this.revisions;
     const rows = await listTokens(this.dataSource.manager);
+    if (revision !== this.revisions) {
+      return; // a revocation here meanwhile: this snapshot is older than it, the next one is not
+    }
     this.byHash = new Map();
     this.byId = new Map();
     for (const row of rows) {
-      this.remember(
-        { deviceId: row.deviceId, kind: row.kind, gateway: row.gateway },
-        row.tokenHash,
-      );
+      this.remember({
+        deviceId: row.deviceId,
+        kind: row.kind,
+        gateway: row.gateway,
+        tokenHash: row.tokenHash,
+      });
       if (before && !before.has(row.deviceId)) {
         // registered by the CLI or another instance: take its kind, gateway and heartbeat
         await this.devices?.reloadRegistration(row.deviceId);
@@ -156,8 +181,8 @@ export class DeviceTokensService implements OnApplicationBootstrap {
     }
   }
 
-  private remember(credential: DeviceCredential, hash: string): void {
-    this.byHash.set(hash, credential);
+  private remember(credential: DeviceCredential): void {
+    this.byHash.set(credential.tokenHash, credential);
     this.byId.set(credential.deviceId, credential);
   }
 }

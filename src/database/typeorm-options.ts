@@ -9,6 +9,7 @@ import { DeviceTokens1764000003000 } from '../../migrations/1764000003000-device
 import { NotificationOutbox1764000004000 } from '../../migrations/1764000004000-notification-outbox.js';
 import { ReadingRollups1764000005000 } from '../../migrations/1764000005000-reading-rollups.js';
 import { OccupancyReset1764000006000 } from '../../migrations/1764000006000-occupancy-reset.js';
+import { OneTokenPerGateway1764000007000 } from '../../migrations/1764000007000-one-token-per-gateway.js';
 import { Alert } from '../alerts/alert.entity.js';
 import { DeviceToken } from '../auth/device-token.entity.js';
 import { Device } from '../devices/device.entity.js';
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   NotificationOutbox1764000004000,
   ReadingRollups1764000005000,
   OccupancyReset1764000006000,
+  OneTokenPerGateway1764000007000,
 ];
 
 export interface DatabaseSettings {

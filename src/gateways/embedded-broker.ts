@@ -38,7 +38,7 @@ export class EmbeddedBroker implements OnApplicationBootstrap, OnApplicationShut
     private readonly ingest: GatewayIngestService,
     private readonly monitor: MonitorService,
     apiKey: ApiKey,
-    tokens: DeviceTokensService,
+    private readonly tokens: DeviceTokensService,
     failures: AuthFailures,
   ) {
     this.auth = new BrokerAuth(apiKey, tokens, failures);
@@ -59,7 +59,8 @@ export class EmbeddedBroker implements OnApplicationBootstrap, OnApplicationShut
         this.auth.authorizeSubscribe(subscription, done),
       authorizePublish: (client, packet, done) => {
         const device = this.auth.credentialOf(client);
-        if (this.auth.enabled && !device) {
+        if (this.auth.enabled && !(device && this.tokens.isCurrent(device))) {
+          // never authenticated, or its token was revoked since: the broker closes it
           done(new Error('unauthorized'));
           return;
         }

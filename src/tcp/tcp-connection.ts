@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { DeviceCredential } from '../auth/device-credentials.js';
 import type { Socket } from 'node:net';
 import { type LineResult, LineSplitter, parseCommand, type TcpCommand } from './tcp-line.parser.js';
 
@@ -32,8 +33,8 @@ export class TcpConnection {
   private windowCount = 0;
   private closing = false;
   deviceId: string | null = null;
-  /** Token mode: whether the last HELLO proved the device; commands wait for it in order. */
-  authenticated: Promise<boolean> = Promise.resolve(false);
+  /** Token mode: the device the last HELLO proved, if any; commands wait for it in order. */
+  authenticated: Promise<DeviceCredential | null> = Promise.resolve(null);
   readonly remote: string;
 
   constructor(

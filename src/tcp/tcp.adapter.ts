@@ -133,8 +133,9 @@ export class TcpAdapter implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /**
-   * Token mode: a HELLO with the device's token must come first. Runs synchronously up to the
-   * verification, so the commands that follow a HELLO wait for its outcome, in order.
+   * Token mode: a HELLO with a facility device's token must come first. Runs synchronously up
+   * to the verification, so the commands that follow a HELLO wait for its outcome, in order;
+   * every command checks again that the token has not been revoked since.
    */
   private authorized(command: TcpCommand, connection: TcpConnection): Promise<boolean> {
     if (this.apiKey.open) {
@@ -143,10 +144,16 @@ export class TcpAdapter implements OnApplicationBootstrap, OnApplicationShutdown
     if (command.kind === 'hello') {
       const { deviceId, token } = command;
       connection.authenticated = token
-        ? this.tokens.verify(token).then((device) => device?.deviceId === deviceId)
-        : Promise.resolve(false);
+        ? this.tokens
+            .verify(token)
+            .then((device) =>
+              device?.deviceId === deviceId && device.kind === 'facility' ? device : null,
+            )
+        : Promise.resolve(null);
     }
-    return connection.authenticated;
+    return connection.authenticated.then(
+      (device) => device !== null && this.tokens.isCurrent(device),
+    );
   }
 
   /** `ERR unauthorized`, then the connection closes; one failure counted per connection. */
@@ -156,9 +163,11 @@ export class TcpAdapter implements OnApplicationBootstrap, OnApplicationShutdown
     }
     const reason =
       command.kind !== 'hello'
-        ? 'a command before HELLO <id> <token>'
+        ? connection.deviceId
+          ? `the token of ${connection.deviceId} was revoked`
+          : 'a command before HELLO <id> <token>'
         : command.token
-          ? `wrong token for ${command.deviceId}`
+          ? `wrong token for ${command.deviceId}, or not a facility device`
           : `HELLO ${command.deviceId} without a token`;
     const guessed = command.kind === 'hello' && command.token !== undefined;
     this.failures.record(

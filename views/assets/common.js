@@ -113,7 +113,7 @@ function askForKey(rejected) {
     for (let wrong = rejected; ; wrong = true) {
       const key = await showKeyDialog(wrong);
       const res = await fetch('/api/metrics', { headers: { 'X-API-Key': key } });
-      if (res.status !== 401) {
+      if (res.ok) {
         try {
           sessionStorage.setItem(KEY_STORE, key);
         } catch {
