@@ -2,12 +2,34 @@ import { Server } from 'socket.io';
 import { BoundedSessionAdapter, MAX_RECOVERY_PACKETS } from './bounded-session-adapter.js';
 
 describe(BoundedSessionAdapter.name, () => {
+  it('keeps nothing while no client is connected or away', () => {
+    const io = new Server({
+      adapter: BoundedSessionAdapter as never,
+      connectionStateRecovery: { maxDisconnectionDuration: 120000 },
+    });
+    try {
+      io.emit('update_data', { n: 1 });
+      const adapter = io.of('/').adapter as unknown as { packets: unknown[] };
+      expect(adapter.packets).toEqual([]);
+    } finally {
+      void io.of('/').adapter.close();
+      io.removeAllListeners();
+    }
+  });
+
   it('keeps at most MAX_RECOVERY_PACKETS broadcasts, the newest, in order', () => {
     const io = new Server({
       adapter: BoundedSessionAdapter as never,
       connectionStateRecovery: { maxDisconnectionDuration: 120000 },
     });
     try {
+      // a client away that could come back: what is broadcast now is kept for it
+      (io.of('/').adapter as unknown as { persistSession(session: object): void }).persistSession({
+        sid: 'away',
+        pid: 'away',
+        rooms: [],
+        data: {},
+      });
       const total = MAX_RECOVERY_PACKETS + 5001;
       for (let i = 0; i < total; i++) {
         io.emit('update_data', { n: i });

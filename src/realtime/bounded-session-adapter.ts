@@ -12,6 +12,12 @@ export const MAX_RECOVERY_PACKETS = 20000;
  */
 export class BoundedSessionAdapter extends SessionAwareAdapter {
   override broadcast(packet: unknown, opts: BroadcastOptions): void {
+    // No client connected and none away that could come back: nobody can ever receive this
+    // packet (a new client has nothing to resume from), so it is neither encoded nor kept.
+    const sessions = (this as unknown as { sessions: Map<unknown, unknown> }).sessions;
+    if (this.nsp.sockets.size === 0 && sessions.size === 0) {
+      return;
+    }
     super.broadcast(packet, opts);
     // `packets` is the adapter's own buffer, oldest first
     const packets = (this as unknown as { packets: unknown[] }).packets;
