@@ -8,7 +8,7 @@ import { ActivityTextLog } from '../src/occupancy/activity-text-log.js';
 import { OccupancyResetService, RESET_JOB } from '../src/occupancy/occupancy-reset.service.js';
 import { TcpAdapter } from '../src/tcp/tcp.adapter.js';
 import { openSse } from './helpers/sse.js';
-import { TcpClient } from './helpers/tcp-client.js';
+import { enterAround, TcpClient } from './helpers/tcp-client.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { until } from './helpers/wait.js';
 
@@ -61,22 +61,7 @@ async function checkExactAmidDevices(
   const start = await occupancyOf(t);
   const port = t.app.get(TcpAdapter).port;
   const devices = await Promise.all(Array.from({ length: 50 }, () => TcpClient.connect(port)));
-  let answered = 0;
-  let acted: Promise<unknown> | undefined;
-  let done = false;
-  await Promise.all(
-    devices.map(async (device) => {
-      let after = 0;
-      for (let sent = 0; sent < 40 && after < 2; sent++) {
-        after += done ? 1 : 0;
-        await device.send('PersonEntered\n');
-        if (++answered === 50) {
-          acted = act().finally(() => (done = true));
-        }
-      }
-    }),
-  );
-  await acted;
+  await enterAround(devices, act);
   devices.forEach((device) => device.close());
 
   const rows = await rowsAfter(t, before);

@@ -3,6 +3,9 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 export type AlertSeverity = 'error' | 'warning' | 'info';
 export type AlertState = 'active' | 'acknowledged' | 'resolved';
 
+/** How severe, for comparing: escalation, coalescing, the notification threshold. */
+export const SEVERITY_RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, error: 2 };
+
 /**
  * One alert: a rule firing for a subject. At most one alert per rule and subject is open
  * (active or acknowledged) at a time, enforced by a partial unique index in the database so

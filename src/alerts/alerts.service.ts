@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { isUniqueViolation } from '../database/unique-violation.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { MonitorService } from '../metrics/monitor.service.js';
-import { Alert, type AlertSeverity } from './alert.entity.js';
+import { Alert, type AlertSeverity, SEVERITY_RANK } from './alert.entity.js';
 import type { ListAlertsQuery } from './dto/list-alerts.query.js';
 
 export interface AlertSignal {
@@ -19,8 +19,6 @@ export interface AlertSignal {
 }
 
 export type AlertTransition = 'raised' | 'repeated' | 'escalated' | 'acknowledged' | 'resolved';
-
-const RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, error: 2 };
 
 /**
  * Alerts with deduplication and the active → acknowledged → resolved lifecycle. At most one
@@ -167,7 +165,7 @@ export class AlertsService {
     now: number,
     times: number,
   ): Promise<readonly [Alert, AlertTransition]> {
-    const escalated = RANK[signal.severity] > RANK[open.severity];
+    const escalated = SEVERITY_RANK[signal.severity] > SEVERITY_RANK[open.severity];
     const changes = escalated ? { severity: signal.severity, message: signal.message } : {};
     await repo.increment({ id: open.id }, 'count', times);
     await repo.update({ id: open.id }, { lastSeen: now, ...changes });

@@ -9,9 +9,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ReadingWriter } from '../readings/reading-writer.js';
 import type { StoredReading } from '../readings/reading.js';
 import { type AlertSignal, AlertsService } from './alerts.service.js';
+import { SEVERITY_RANK } from './alert.entity.js';
 import { gasLevel } from './gas-levels.js';
-
-const RANK: Record<AlertSignal['severity'], number> = { info: 0, warning: 1, error: 2 };
 
 /**
  * Gas thresholds and low battery, checked on every reading right after it commits. The signals
@@ -47,7 +46,7 @@ export class ReadingAlerts implements OnModuleInit, OnModuleDestroy {
     const seen = this.pending.get(key);
     if (!seen) {
       this.pending.set(key, { ...signal, times: 1 });
-    } else if (RANK[signal.severity] >= RANK[seen.severity]) {
+    } else if (SEVERITY_RANK[signal.severity] >= SEVERITY_RANK[seen.severity]) {
       this.pending.set(key, { ...signal, times: seen.times + 1 });
     } else {
       seen.times++;

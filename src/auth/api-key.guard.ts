@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { ACCESS, type Access } from './access.decorators.js';
 import { ApiKey } from './api-key.js';
 import { AuthFailures } from './auth-failures.js';
-import { shutOut, unauthorized } from './unauthorized.js';
+import { refuseIfShutOut, unauthorized } from './unauthorized.js';
 
 /**
  * Token mode: every HTTP route needs `X-API-Key` unless it is marked public or device ingest
@@ -33,10 +33,7 @@ export class ApiKeyGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const res = context.switchToHttp().getResponse<Response>();
     const address = req.ip ?? 'unknown';
-    const retryAfter = this.failures.retryAfter(address);
-    if (retryAfter > 0) {
-      throw shutOut(res, retryAfter);
-    }
+    refuseIfShutOut(this.failures, address, res);
     const given =
       req.header('x-api-key') ?? (access === 'api-key-or-query' ? req.query.apiKey : undefined);
     if (this.apiKey.matches(given)) {

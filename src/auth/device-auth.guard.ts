@@ -4,7 +4,7 @@ import { ApiKey } from './api-key.js';
 import { AuthFailures } from './auth-failures.js';
 import type { DeviceCredential } from './device-credentials.js';
 import { DeviceTokensService } from './device-tokens.service.js';
-import { shutOut, unauthorized } from './unauthorized.js';
+import { refuseIfShutOut, unauthorized } from './unauthorized.js';
 
 export type DeviceRequest = Request & { device?: DeviceCredential };
 
@@ -24,10 +24,7 @@ export class DeviceAuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<DeviceRequest>();
     const res = context.switchToHttp().getResponse<Response>();
     const address = req.ip ?? 'unknown';
-    const retryAfter = this.failures.retryAfter(address);
-    if (retryAfter > 0) {
-      throw shutOut(res, retryAfter);
-    }
+    refuseIfShutOut(this.failures, address, res);
     const match = /^Bearer +(\S+)$/i.exec(req.header('authorization') ?? '');
     const device = match ? await this.tokens.verify(match[1]) : null;
     if (device) {

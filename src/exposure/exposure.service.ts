@@ -14,6 +14,7 @@ import { Clock, localMidnight } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MonitorService } from '../metrics/monitor.service.js';
 import type { StoredReading } from '../readings/reading.js';
+import { SensorValue } from '../readings/sensor-value.entity.js';
 import { exposureAlerts } from './exposure-alerts.js';
 import { ExposureSeries, STEL_MINUTES, TWA_MINUTES } from './exposure-series.js';
 
@@ -39,6 +40,35 @@ interface Tracked {
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
+
+interface ValueRow {
+  device_id: string;
+  type: string;
+  ts: number;
+  value: number;
+}
+
+/** The series of one device and gas in `tracked`, created when new. */
+function seriesIn(tracked: Map<string, Tracked>, id: string, type: string): Tracked {
+  const key = `${id}\u0000${type}`;
+  let entry = tracked.get(key);
+  if (!entry) {
+    entry = { id, type, series: new ExposureSeries(), over: {} };
+    tracked.set(key, entry);
+  }
+  return entry;
+}
+
+/** Stored values into their series, gases matched without regard to case. */
+function addRows(tracked: Map<string, Tracked>, rows: ValueRow[]): Map<string, Tracked> {
+  for (const row of rows) {
+    seriesIn(tracked, row.device_id, row.type.toUpperCase()).series.add(
+      Number(row.ts),
+      Number(row.value),
+    );
+  }
+  return tracked;
+}
 
 /**
  * Gas exposure per device (SPEC 10.1), in memory, fed by every stored reading of a gas with
@@ -73,9 +103,7 @@ export class ExposureService implements OnModuleInit, OnModuleDestroy {
       }
     });
     const since = this.windowStart(this.clock.seconds());
-    for (const row of await this.readingsSince(since)) {
-      this.seriesOf(row.device_id, row.type.toUpperCase()).series.add(row.ts, row.value);
-    }
+    addRows(this.tracked, await this.readingsSince(since));
     this.heldFrom = since;
   }
 
@@ -86,13 +114,14 @@ export class ExposureService implements OnModuleInit, OnModuleDestroy {
   /** Exposure of every device (or one) as of `at`, default now; each gas with limits. */
   async list(id?: string, at = this.clock.seconds()): Promise<ExposureJson[]> {
     const midnight = localMidnight(at * 1000) / 1000;
-    if (this.windowStart(at) >= this.heldFrom) {
-      return [...this.tracked.values()]
-        .filter((entry) => id === undefined || entry.id === id)
-        .map((entry) => this.toJson(entry.id, entry.type, entry.series, at, midnight))
-        .sort((a, b) => a.id.localeCompare(b.id) || a.type.localeCompare(b.type));
-    }
-    return this.fromDatabase(id, at, midnight);
+    // a moment older than memory holds (`at` yesterday) is computed from the stored readings
+    const entries =
+      this.windowStart(at) >= this.heldFrom
+        ? [...this.tracked.values()].filter((entry) => id === undefined || entry.id === id)
+        : addRows(new Map(), await this.readingsSince(this.windowStart(at), at, id)).values();
+    return [...entries]
+      .map((entry) => this.toJson(entry.id, entry.type, entry.series, at, midnight))
+      .sort((a, b) => a.id.localeCompare(b.id) || a.type.localeCompare(b.type));
   }
 
   @Interval(1000)
@@ -122,7 +151,7 @@ export class ExposureService implements OnModuleInit, OnModuleDestroy {
     for (const sensor of reading.sensors) {
       const type = sensor.type.toUpperCase();
       if (this.config.alertRules.exposure[type]) {
-        const entry = this.seriesOf(reading.id, type);
+        const entry = seriesIn(this.tracked, reading.id, type);
         entry.series.add(reading.ts, sensor.val);
         this.dirty.add(entry);
       }
@@ -181,62 +210,24 @@ export class ExposureService implements OnModuleInit, OnModuleDestroy {
     return firstMinute * 60 - this.config.exposureHoldSeconds - 60;
   }
 
-  private seriesOf(id: string, type: string): Tracked {
-    const key = `${id}\u0000${type}`;
-    let entry = this.tracked.get(key);
-    if (!entry) {
-      entry = { id, type, series: new ExposureSeries(), over: {} };
-      this.tracked.set(key, entry);
-    }
-    return entry;
-  }
-
-  /** A question about a moment older than memory holds: computed from the stored readings. */
-  private async fromDatabase(
-    id: string | undefined,
-    at: number,
-    midnight: number,
-  ): Promise<ExposureJson[]> {
-    const series = new Map<string, { id: string; type: string; series: ExposureSeries }>();
-    for (const row of await this.readingsSince(this.windowStart(at), at, id)) {
-      const type = row.type.toUpperCase();
-      const key = `${row.device_id}\u0000${type}`;
-      if (!series.has(key)) {
-        series.set(key, { id: row.device_id, type, series: new ExposureSeries() });
-      }
-      series.get(key)!.series.add(row.ts, row.value);
-    }
-    return [...series.values()]
-      .map((entry) => this.toJson(entry.id, entry.type, entry.series, at, midnight))
-      .sort((a, b) => a.id.localeCompare(b.id) || a.type.localeCompare(b.type));
-  }
-
   /** Stored values of the gases with limits from `since` up to the end of the minute holding `until`. */
-  private readingsSince(
-    since: number,
-    until = Infinity,
-    id?: string,
-  ): Promise<{ device_id: string; type: string; ts: number; value: number }[]> {
+  private readingsSince(since: number, until = Infinity, id?: string): Promise<ValueRow[]> {
     const types = Object.keys(this.config.alertRules.exposure);
     if (types.length === 0) {
       return Promise.resolve([]);
     }
-    const postgres = this.dataSource.options.type === 'postgres';
-    const p = (n: number) => (postgres ? `$${n}` : '?');
-    const params: unknown[] = [
-      since,
-      Number.isFinite(until) ? (Math.floor(until / 60) + 1) * 60 : 1e12,
-    ];
-    const typeList = types.map((type) => {
-      params.push(type);
-      return p(params.length);
-    });
-    let sql = `SELECT device_id, type, ts, value FROM sensor_value
-      WHERE ts >= ${p(1)} AND ts < ${p(2)} AND UPPER(type) IN (${typeList.join(', ')})`;
+    const query = this.dataSource
+      .getRepository(SensorValue)
+      .createQueryBuilder('v')
+      .select(['v.deviceId AS device_id', 'v.type AS type', 'v.ts AS ts', 'v.value AS value'])
+      .where('v.ts >= :since AND v.ts < :end AND UPPER(v.type) IN (:...types)', {
+        since,
+        end: Number.isFinite(until) ? (Math.floor(until / 60) + 1) * 60 : 1e12,
+        types,
+      });
     if (id !== undefined) {
-      params.push(id);
-      sql += ` AND device_id = ${p(params.length)}`;
+      query.andWhere('v.deviceId = :id', { id });
     }
-    return this.dataSource.query(`${sql} ORDER BY ts`, params);
+    return query.orderBy('v.ts').getRawMany();
   }
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Alert, AlertSeverity } from '../alerts/alert.entity.js';
+import { type Alert, type AlertSeverity, SEVERITY_RANK } from '../alerts/alert.entity.js';
 import { type AlertTransition, toAlertJson } from '../alerts/alerts.service.js';
 
 /** The transitions that notify: a dedup repeat changes nothing a person needs to hear about. */
@@ -11,7 +11,6 @@ const NOTIFIED: ReadonlySet<AlertTransition> = new Set([
   'acknowledged',
   'resolved',
 ]);
-const RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, error: 2 };
 // Chat tools show the line as it is; longer lines wrap badly or get cut by the tool itself.
 const TEXT_MAX = 300;
 
@@ -22,7 +21,7 @@ export function isNotified(
   severity: AlertSeverity,
   minSeverity: AlertSeverity,
 ): transition is NotifiedTransition {
-  return NOTIFIED.has(transition) && RANK[severity] >= RANK[minSeverity];
+  return NOTIFIED.has(transition) && SEVERITY_RANK[severity] >= SEVERITY_RANK[minSeverity];
 }
 
 /** The same for every attempt and every receiver; unique per transition because count only grows. */

@@ -53,3 +53,30 @@ export class TcpClient {
     this.socket.destroy();
   }
 }
+
+/**
+ * Each device sends `PersonEntered`, one at a time (up to 40 each), until it has sent two after
+ * `act` finished; `act` starts once 50 commands were answered, so it lands among them. For
+ * tests that an action on the count is exact while devices keep sending.
+ */
+export async function enterAround(
+  devices: TcpClient[],
+  act: () => Promise<unknown>,
+): Promise<void> {
+  let answered = 0;
+  let acted: Promise<unknown> | undefined;
+  let done = false;
+  await Promise.all(
+    devices.map(async (device) => {
+      let after = 0;
+      for (let sent = 0; sent < 40 && after < 2; sent++) {
+        after += done ? 1 : 0;
+        await device.send('PersonEntered\n');
+        if (++answered === 50) {
+          acted = act().finally(() => (done = true));
+        }
+      }
+    }),
+  );
+  await acted;
+}

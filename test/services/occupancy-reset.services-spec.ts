@@ -7,7 +7,7 @@ import { OccupancyResetService, RESET_JOB } from '../../src/occupancy/occupancy-
 import { OccupancyService } from '../../src/occupancy/occupancy.service.js';
 import { TcpAdapter } from '../../src/tcp/tcp.adapter.js';
 import { serviceUrl } from '../helpers/services.js';
-import { TcpClient } from '../helpers/tcp-client.js';
+import { enterAround, TcpClient } from '../helpers/tcp-client.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { until } from '../helpers/wait.js';
 
@@ -134,28 +134,12 @@ describe('occupancy corrections and the daily reset on two instances (services)'
     const devices = await Promise.all(
       Array.from({ length: 50 }, (_, i) => TcpClient.connect(ports[i % 2])),
     );
-    let answered = 0;
-    let corrected: Promise<unknown> | undefined;
-    let done = false;
-    await Promise.all(
-      devices.map(async (device) => {
-        let after = 0;
-        for (let sent = 0; sent < 40 && after < 2; sent++) {
-          after += done ? 1 : 0;
-          await device.send('PersonEntered\n');
-          if (++answered === 50) {
-            corrected = (async () => {
-              await request(b.url)
-                .post('/api/occupancy')
-                .send({ occupancy: 30, reason: 'recount' })
-                .expect(200);
-              done = true;
-            })();
-          }
-        }
-      }),
-    );
-    await corrected;
+    await enterAround(devices, async () => {
+      await request(b.url)
+        .post('/api/occupancy')
+        .send({ occupancy: 30, reason: 'recount' })
+        .expect(200);
+    });
     devices.forEach((device) => device.close());
     const after = (await rows()).filter((row) => row.id > before);
     let count = start;
