@@ -7,7 +7,9 @@ export const ROOT = join(import.meta.dirname, '..');
 
 /** Starts `node <args>` and resolves once its output matches every pattern; stopped by `stop()`. */
 export async function startNode(args, env, patterns, timeoutMs = 60000) {
-  const child = spawn(process.execPath, args, {
+  // BENCH_NODE_ARGS: flags NODE_OPTIONS refuses, such as --cpu-prof, for profiling a part.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
