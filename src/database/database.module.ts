@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TransactionRunner } from './transaction-runner.js';
 import { typeormOptions } from './typeorm-options.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 @Global()
 @Module({
@@ -28,7 +29,7 @@ import { typeormOptions } from './typeorm-options.js';
       },
     }),
   ],
-  providers: [TransactionRunner],
+  providers: [TransactionRunner, WalCheckpointer],
   exports: [TransactionRunner],
 })
 export class DatabaseModule {}

@@ -1,0 +1,53 @@
+import { statSync } from 'node:fs';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { BACKSTOP_PAGES, WalCheckpointer } from '../src/database/wal-checkpointer.js';
+import { readingDoc } from './helpers/readings.js';
+import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { testDatabaseServerUrl } from './helpers/test-database.js';
+import { until } from './helpers/wait.js';
+
+// SQLite only: PostgreSQL checkpoints by itself.
+const onSqlite = testDatabaseServerUrl() ? describe.skip : describe;
+
+onSqlite('WAL checkpoints off the write path (SQLite)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('leaves the writer only a backstop and copies the log into the database file itself', async () => {
+    const [{ wal_autocheckpoint: backstop }] = await t.app
+      .get(DataSource)
+      .query('PRAGMA wal_autocheckpoint');
+    expect(backstop).toBe(BACKSTOP_PAGES);
+
+    const fileBefore = statSync(t.config.databasePath).size;
+    const docs = Array.from({ length: 2000 }, (_, i) =>
+      readingDoc({ id: `wal ${i % 20}`, ts: 1700000000 + i }),
+    );
+    for (const half of [docs.slice(0, 1000), docs.slice(1000)]) {
+      await request(t.url).post('/api/readings/batch').send(half).expect(201);
+    }
+
+    const checkpointer = t.app.get(WalCheckpointer);
+    // A checkpoint that found the batch's pages in the log and copied every one of them.
+    await until(
+      () =>
+        (checkpointer.last?.log ?? 0) > 0 &&
+        checkpointer.last?.checkpointed === checkpointer.last?.log,
+      5000,
+      'a checkpoint of the whole log',
+    );
+    expect(statSync(t.config.databasePath).size).toBeGreaterThan(fileBefore);
+    const [{ n }] = await t.app
+      .get(DataSource)
+      .query(`SELECT COUNT(*) AS n FROM sensor_value WHERE device_id = 'wal 3'`);
+    expect(n).toBe(200);
+  });
+});
