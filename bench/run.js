@@ -69,16 +69,22 @@ async function getJson(url) {
   return res.json();
 }
 
+/** Seconds of load before each measurement, not counted: JIT and caches warm for every target. */
+const WARM_UP_SECONDS = 2;
+
 /** Requests/s, p50/p99 latency and non-2xx of `connections` clients posting `body` for `seconds`. */
 async function cannon(url, body, connections) {
-  const result = await autocannon({
-    url,
-    connections,
-    duration: seconds,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const load = (duration) =>
+    autocannon({
+      url,
+      connections,
+      duration,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  await load(WARM_UP_SECONDS);
+  const result = await load(seconds);
   return {
     perSecond: result.requests.average,
     p50: result.latency.p50,
@@ -417,6 +423,8 @@ async function main() {
     for (const part of PARTS.filter((p) => parts.includes(p))) {
       console.error(`- ${part}`);
       await run[part](server);
+      // VmHWM only grows: the part that raises it is the one that set the peak.
+      console.error(`  server peak resident set so far: ${fmt(peakRssMb(started.child.pid))} MB`);
     }
     const rss = peakRssMb(started.child.pid);
     row(

@@ -34,6 +34,10 @@ export function toStoredReading(row: SensorData): StoredReading {
   };
 }
 
+/** sensor_data's columns under SensorData's property names, for hand-written reads. */
+const READING_COLUMNS =
+  'id, device_id AS "deviceId", ts, pct, sensors, received_at AS "receivedAt", source, gateway';
+
 /** Read side of readings; the write side is ReadingWriter. */
 @Injectable()
 export class ReadingsService {
@@ -46,14 +50,12 @@ export class ReadingsService {
   ) {}
 
   async latest(deviceId?: string): Promise<StoredReading> {
-    const query = this.readings
-      .createQueryBuilder('r')
-      .orderBy('r.ts', 'DESC')
-      .addOrderBy('r.id', 'DESC');
-    if (deviceId !== undefined) {
-      query.where('r.deviceId = :deviceId', { deviceId });
-    }
-    const row = await query.limit(1).getOne();
+    // Hand-written: the hottest read of the API skips the query builder and entity mapping.
+    const where = deviceId === undefined ? '' : `WHERE device_id = ${this.tx.param(1)}`;
+    const [row] = (await this.readings.query(
+      `SELECT ${READING_COLUMNS} FROM sensor_data ${where} ORDER BY ts DESC, id DESC LIMIT 1`,
+      deviceId === undefined ? [] : [deviceId],
+    )) as SensorData[];
     if (!row) {
       throw new NotFoundException(
         deviceId === undefined ? 'No readings yet' : `No readings from device ${deviceId}`,
