@@ -52,7 +52,14 @@ export class WalCheckpointer implements OnApplicationBootstrap, OnApplicationShu
       return;
     }
     await this.dataSource.query(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`);
-    this.connection = new sqlite3.Database(this.config.databasePath);
+    // TypeORM has just opened the same file, so this fails only in odd cases; the writer's
+    // backstop then checkpoints as SQLite would by itself.
+    this.connection = new sqlite3.Database(this.config.databasePath, (error) => {
+      if (error) {
+        this.logger.warn(`WAL checkpoints left to the writer: ${String(error)}`);
+        this.connection = null;
+      }
+    });
     this.connection.configure('busyTimeout', 5000);
     this.timer = setInterval(() => void this.checkpoint(), CHECKPOINT_INTERVAL_MS).unref();
   }
