@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { io } from 'socket.io-client';
@@ -13,7 +12,7 @@ import { readingDoc } from './helpers/readings.js';
 import { openSse } from './helpers/sse.js';
 import { TcpClient } from './helpers/tcp-client.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-import { until } from './helpers/wait.js';
+import { nextEvent, until } from './helpers/wait.js';
 
 const KEY = 'test-api-key-0123456789';
 const TOKEN_MODE = { authMode: 'token', apiKey: KEY, httpRateLimit: 0 } as const;
@@ -159,7 +158,7 @@ describe('token mode: API key and the admin API (e2e)', () => {
 
   it('needs the key in the Socket.IO handshake', async () => {
     const refused = io(t.url, { transports: ['websocket'], forceNew: true, reconnection: false });
-    const [error] = (await once(refused, 'connect_error')) as [Error];
+    const [error] = await nextEvent<[Error]>(refused, 'connect_error');
     expect(error.message).toBe('unauthorized');
     refused.close();
     const admitted = io(t.url, {
@@ -367,7 +366,7 @@ describe('token mode: the embedded MQTT broker (e2e)', () => {
       qos: 1,
     });
     await request(t.url).delete('/api/devices/gw-9/token').set('X-API-Key', KEY).expect(204);
-    const closed = once(client, 'close');
+    const closed = nextEvent(client, 'close');
     client.publish('gateway/9', JSON.stringify(readingDoc({ id: 'after-revoke' })), { qos: 1 });
     await closed;
     client.end(true);
@@ -378,7 +377,7 @@ describe('token mode: the embedded MQTT broker (e2e)', () => {
 
   it("closes a gateway publishing on another gateway's topic, storing nothing", async () => {
     const client = await connectMqtt(url, { username: 'gw-7', password: token });
-    const closed = once(client, 'close');
+    const closed = nextEvent(client, 'close');
     client.publish('gateway/8', JSON.stringify(readingDoc({ id: 'sensor-8a' })), { qos: 1 });
     await closed;
     client.end(true);

@@ -152,7 +152,7 @@ describe('gateways over the embedded MQTT broker (e2e)', () => {
 
   it('closes a client that sends a 1 MB payload and keeps serving the others', async () => {
     const big = await connectMqtt(brokerUrl);
-    const closed = new Promise((resolve) => big.once('close', resolve));
+    const closed = new Promise<void>((resolve) => big.once('close', () => resolve()));
     big.publish('gateway/4', Buffer.alloc(1024 * 1024, 0x7b), { qos: 1 });
     await closed;
     await big.endAsync(true);

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import request from 'supertest';
 import { openSse } from './helpers/sse.js';
 import { startServer } from './helpers/server-process.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-import { until } from './helpers/wait.js';
+import { nextEvent, until } from './helpers/wait.js';
 
 describe('request rate per client (e2e)', () => {
   let t: TestApp;
@@ -55,7 +54,7 @@ describe('live clients per address (e2e)', () => {
     await until(() => first.connected, 3000, 'first socket');
     const sse = await openSse(`${t.url}/api/stream`);
     const third = connect();
-    const [error] = (await once(third, 'connect_error')) as [Error];
+    const [error] = await nextEvent<[Error]>(third, 'connect_error');
     expect(error.message).toBe('over 2 live connections from this address');
     const refused = await request(t.url).get('/api/stream').expect(429);
     expect(refused.body.message).toContain('MAX_STREAM_CLIENTS_PER_IP');
@@ -67,8 +66,8 @@ describe('live clients per address (e2e)', () => {
       async () => {
         const socket = connect();
         const admitted = await Promise.race([
-          once(socket, 'connect').then(() => true),
-          once(socket, 'connect_error').then(() => false),
+          nextEvent(socket, 'connect').then(() => true),
+          nextEvent(socket, 'connect_error').then(() => false),
         ]);
         return admitted;
       },

@@ -176,7 +176,7 @@ describe('readings over HTTP (e2e)', () => {
       '/get-data-from-timestamp?system_time=1690000000&id=paged&limit=10';
     let pages = 0;
     while (next) {
-      const res = await request(t.url).get(next).expect(200);
+      const res: request.Response = await request(t.url).get(next).expect(200);
       seen.push(...res.body.map((r: { readingId: number }) => r.readingId));
       next = /^<([^>]+)>; rel="next"$/.exec(res.headers.link ?? '')?.[1];
       pages++;

@@ -12,3 +12,14 @@ export async function until(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * The arguments of `emitter`'s next `event`: for Socket.IO and MQTT clients, whose typed
+ * `once` does not fit `events.once`.
+ */
+export function nextEvent<T extends unknown[] = unknown[]>(
+  emitter: { once(event: string, listener: (...args: T) => void): unknown },
+  event: string,
+): Promise<T> {
+  return new Promise((resolve) => emitter.once(event, (...args: T) => resolve(args)));
+}
