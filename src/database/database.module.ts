@@ -6,6 +6,9 @@ import { TransactionRunner } from './transaction-runner.js';
 import { typeormOptions } from './typeorm-options.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
+/** SQLite's page cache of the application's connection (the default is 2 MB). */
+export const SQLITE_CACHE_KIB = 16384;
+
 @Global()
 @Module({
   imports: [
@@ -18,6 +21,11 @@ import { WalCheckpointer } from './wal-checkpointer.js';
         if (dataSource.options.type === 'sqlite') {
           // A 201 survives a power cut too, not only a crash of the process (WAL's default is NORMAL in some builds).
           await dataSource.query('PRAGMA synchronous = FULL');
+          // A group of 1,500 readings dirties more pages than the default 2 MB cache holds, so
+          // SQLite spilled and re-read them mid-transaction, and kept each statement's undo
+          // pages in a temporary file: batch ingest gained a fifth with both in memory.
+          await dataSource.query(`PRAGMA cache_size = -${SQLITE_CACHE_KIB}`);
+          await dataSource.query('PRAGMA temp_store = MEMORY');
         }
         const applied = await dataSource.runMigrations({ transaction: 'each' });
         if (applied.length > 0) {

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { SQLITE_CACHE_KIB } from '../src/database/database.module.js';
 import { BACKSTOP_PAGES, WalCheckpointer } from '../src/database/wal-checkpointer.js';
 import { readingDoc } from './helpers/readings.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
@@ -10,7 +11,7 @@ import { until } from './helpers/wait.js';
 // SQLite only: PostgreSQL checkpoints by itself.
 const onSqlite = testDatabaseServerUrl() ? describe.skip : describe;
 
-onSqlite('WAL checkpoints off the write path (SQLite)', () => {
+onSqlite('the SQLite write path', () => {
   let t: TestApp;
 
   beforeAll(async () => {
@@ -19,6 +20,14 @@ onSqlite('WAL checkpoints off the write path (SQLite)', () => {
 
   afterAll(async () => {
     await t.close();
+  });
+
+  it("commits with a full sync and keeps a transaction's pages and undo pages in memory", async () => {
+    const pragma = async (name: string) =>
+      Object.values((await t.app.get(DataSource).query(`PRAGMA ${name}`))[0])[0];
+    expect(await pragma('synchronous')).toBe(2); // FULL
+    expect(await pragma('cache_size')).toBe(-SQLITE_CACHE_KIB);
+    expect(await pragma('temp_store')).toBe(2); // MEMORY
   });
 
   it('leaves the writer only a backstop and copies the log into the database file itself', async () => {
