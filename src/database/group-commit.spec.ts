@@ -112,4 +112,38 @@ describe(GroupCommit.name, () => {
     await expect(group.submit(['a', 'b'])).rejects.toThrow('administrator command');
     expect(group.waiting).toBe(0);
   });
+
+  it('starts the next transaction before answering a committed group, and answers in order', async () => {
+    const events: string[] = [];
+    const fake = new FakeTransactions();
+    const runner = fake.runner();
+    const group = new GroupCommit<string, string>(
+      {
+        run: (work) => {
+          events.push('transaction');
+          return runner.run(work);
+        },
+      } as TransactionRunner,
+      {
+        name: 'test',
+        maxGroup: 100,
+        write: async (_, items) => items,
+        afterCommit: (results) => events.push(`listeners ${results.join()}`),
+      },
+    );
+    fake.hold();
+    const first = group.submit(['a']).then(() => events.push('answered a'));
+    const second = group.submit(['b']).then(() => events.push('answered b'));
+    fake.release();
+    await Promise.all([first, second]);
+    expect(events).toEqual([
+      'transaction',
+      'transaction', // b's transaction starts before a is answered
+      'listeners a',
+      'answered a',
+      'listeners b',
+      'answered b',
+    ]);
+    expect(fake.committed).toEqual([['a'], ['b']]);
+  });
 });

@@ -13,6 +13,9 @@ export interface CommitOutcome {
   error?: unknown;
 }
 
+/** Answers a committed group's jobs and runs its listeners. */
+type Settle = () => void;
+
 interface Job<TIn, TOut> {
   items: TIn[];
   resolve: (results: TOut[]) => void;
@@ -85,9 +88,23 @@ export class GroupCommit<TIn, TOut> {
     await this.draining;
   }
 
+  /**
+   * Commits group after group. The next group's transaction starts before the previous one's
+   * jobs are answered and its listeners run: on SQLite the database thread then works on it
+   * while the main thread writes the answers, instead of waiting for them.
+   */
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      await this.commit(this.takeGroup());
+    let settle: Settle | null = null;
+    for (;;) {
+      const running = this.queue.length > 0 ? this.commit(this.takeGroup()) : null;
+      const previous = settle;
+      settle = null;
+      previous?.();
+      if (running) {
+        settle = await running;
+      } else if (this.queue.length === 0) {
+        break;
+      }
     }
     this.draining = null;
   }
@@ -105,7 +122,8 @@ export class GroupCommit<TIn, TOut> {
     return this.queue.splice(0, n);
   }
 
-  private async commit(jobs: Job<TIn, TOut>[]): Promise<void> {
+  /** Runs one transaction; resolves to what answers its jobs, to be called in commit order. */
+  private async commit(jobs: Job<TIn, TOut>[]): Promise<Settle> {
     const items = jobs.flatMap((job) => job.items);
     const started = performance.now();
     let results: TOut[];
@@ -114,21 +132,23 @@ export class GroupCommit<TIn, TOut> {
     } catch (error) {
       if (jobs.length > 1 && !isDatabaseUnavailable(error)) {
         for (const job of jobs) {
-          await this.commit([job]);
+          (await this.commit([job]))();
         }
-        return;
+        return () => undefined;
       }
       this.fail(jobs, items.length, started, error);
-      return;
+      return () => undefined;
     }
     this.transactions++;
     this.finish(items.length, started, true);
-    let offset = 0;
-    for (const job of jobs) {
-      job.resolve(results.slice(offset, offset + job.items.length));
-      offset += job.items.length;
-    }
-    this.options.afterCommit?.(results);
+    return () => {
+      let offset = 0;
+      for (const job of jobs) {
+        job.resolve(results.slice(offset, offset + job.items.length));
+        offset += job.items.length;
+      }
+      this.options.afterCommit?.(results);
+    };
   }
 
   /** Nothing of `jobs` was committed: every one of them is rejected, none answered as stored. */
