@@ -11,15 +11,7 @@ import { openSse } from './helpers/sse.js';
 import { enterAround, TcpClient } from './helpers/tcp-client.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { until } from './helpers/wait.js';
-
-interface Row {
-  id: number;
-  at: number;
-  deviceId: string | null;
-  command: string;
-  text: string;
-  occupancy: number;
-}
+import type { ActivityEntry } from '../src/occupancy/facility-actions.js';
 
 const DAY_MS = 86_400_000;
 const STAMP = String.raw`\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}`;
@@ -29,14 +21,16 @@ async function occupancyOf(t: TestApp): Promise<number> {
 }
 
 /** Activity rows after `afterId`, oldest first (commit order). */
-async function rowsAfter(t: TestApp, afterId: number): Promise<Row[]> {
-  const rows: Row[] = (await request(t.url).get('/api/activity?limit=1000').expect(200)).body;
+async function rowsAfter(t: TestApp, afterId: number): Promise<ActivityEntry[]> {
+  const rows: ActivityEntry[] = (await request(t.url).get('/api/activity?limit=1000').expect(200))
+    .body;
   return rows.filter((row) => row.id > afterId).sort((a, b) => a.id - b.id);
 }
 
 /** The highest row id (a test that moved the clock may have left rows dated ahead). */
 async function lastRowId(t: TestApp): Promise<number> {
-  const rows: Row[] = (await request(t.url).get('/api/activity?limit=1000').expect(200)).body;
+  const rows: ActivityEntry[] = (await request(t.url).get('/api/activity?limit=1000').expect(200))
+    .body;
   return Math.max(0, ...rows.map((row) => row.id));
 }
 
@@ -326,7 +320,7 @@ describe('daily occupancy reset (e2e)', () => {
     } finally {
       socket.close();
     }
-    const rows: Row[] = (await request(t.url).get('/api/activity?limit=1000')).body;
+    const rows: ActivityEntry[] = (await request(t.url).get('/api/activity?limit=1000')).body;
     expect(rows.filter((row) => row.text === 'Daily occupancy reset')).toHaveLength(1);
     expect(await textLog(t)).toContainEqual(
       expect.stringMatching(new RegExp(`^${STAMP}, Daily occupancy reset, 0$`)),
@@ -419,7 +413,7 @@ describe('daily occupancy reset missed while down (e2e)', () => {
     }
     const third = await startTestApp(restart, first.dir);
     try {
-      const rows: Row[] = (await request(third.url).get('/api/activity?limit=1000')).body;
+      const rows: ActivityEntry[] = (await request(third.url).get('/api/activity?limit=1000')).body;
       expect(rows.filter((row) => row.text === 'Daily occupancy reset')).toHaveLength(1);
     } finally {
       await third.close();

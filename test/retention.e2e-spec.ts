@@ -7,6 +7,7 @@ import type { Series } from '../src/readings/series.js';
 import { RetentionService } from '../src/retention/retention.service.js';
 import {
   type Doc,
+  postAll,
   expectSamePoints,
   freshDatabase,
   seriesFromDocs,
@@ -32,15 +33,6 @@ function minuteDocs(id: string, start: number, count: number): Doc[] {
       { type: 'O2', val: 20.9 },
     ],
   }));
-}
-
-async function postAll(url: string, docs: Doc[]): Promise<void> {
-  for (let i = 0; i < docs.length; i += 1000) {
-    await request(url)
-      .post('/api/readings/batch')
-      .send(docs.slice(i, i + 1000))
-      .expect(201);
-  }
 }
 
 /** Through the write path's own insert, without HTTP: quicker for a large backlog. */

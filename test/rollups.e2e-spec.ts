@@ -10,6 +10,7 @@ import { rawSeriesPoints } from '../src/readings/series-queries.js';
 import type { Series } from '../src/readings/series.js';
 import {
   type Doc,
+  postAll,
   expectSamePoints,
   expectSameRollups,
   expectedRollups,
@@ -37,15 +38,6 @@ function docsFor(id: string, count: number, days: number, seed: number): Doc[] {
     }
     return { id, ts, sensors };
   });
-}
-
-async function postAll(url: string, docs: Doc[]): Promise<void> {
-  for (let i = 0; i < docs.length; i += 1000) {
-    await request(url)
-      .post('/api/readings/batch')
-      .send(docs.slice(i, i + 1000))
-      .expect(201);
-  }
 }
 
 async function series(url: string, query: string): Promise<Series> {

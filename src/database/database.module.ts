@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TransactionRunner } from './transaction-runner.js';
 import { typeormOptions } from './typeorm-options.js';
-import { WalCheckpointer } from './wal-checkpointer.js';
+import { BACKSTOP_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
 /** SQLite's page cache of the application's connection (the default is 2 MB). */
 export const SQLITE_CACHE_KIB = 16384;
@@ -26,6 +26,7 @@ export const SQLITE_CACHE_KIB = 16384;
           // pages in a temporary file: batch ingest gained a fifth with both in memory.
           await dataSource.query(`PRAGMA cache_size = -${SQLITE_CACHE_KIB}`);
           await dataSource.query('PRAGMA temp_store = MEMORY');
+          await dataSource.query(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`);
         }
         const applied = await dataSource.runMigrations({ transaction: 'each' });
         if (applied.length > 0) {

@@ -39,9 +39,13 @@ function sqliteStatement(table: string, columns: string[], rows: unknown[][]) {
     row.forEach((value, c) => {
       if (kinds[c] === 'real') {
         out.push(...exactReal(value as number | null));
-      } else {
-        out.push(value);
+        return;
       }
+      // SQLite's JSON functions end text at a NUL; validated input never holds one.
+      if (typeof value === 'string' && value.includes('\0')) {
+        throw new RangeError(`text with a NUL character cannot be stored in ${table}`);
+      }
+      out.push(value);
     });
     return out;
   });
@@ -51,10 +55,6 @@ function sqliteStatement(table: string, columns: string[], rows: unknown[][]) {
     slot += kind === 'real' ? 2 : 1;
     return kind === 'real' ? EXACT_REAL_SQL(`value->>${at}`, `value->>${at + 1}`) : `value->>${at}`;
   });
-  // SQLite's JSON functions end text at a NUL; validated input never holds one.
-  if (rows.some((row) => row.some((value) => typeof value === 'string' && value.includes('\0')))) {
-    throw new RangeError(`text with a NUL character cannot be stored in ${table}`);
-  }
   // WHERE true: without it SQLite would read a following ON CONFLICT as a join constraint.
   const sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${selects.join(', ')} FROM json_each(?) WHERE true`;
   return { sql, params: [JSON.stringify(cells)] };

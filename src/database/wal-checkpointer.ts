@@ -5,16 +5,15 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import sqlite3 from 'sqlite3';
-import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 /** How often the write-ahead log is copied into the database file. */
 export const CHECKPOINT_INTERVAL_MS = 1000;
 /**
  * WAL pages after which a committing writer checkpoints by itself: only a backstop for when
- * this checkpointer falls behind (SQLite's default is 1000 pages, 4 MB).
+ * this checkpointer falls behind (SQLite's default is 1000 pages, 4 MB). Set with the
+ * connection's other pragmas in DatabaseModule.
  */
 export const BACKSTOP_PAGES = 20000;
 
@@ -38,20 +37,16 @@ export class WalCheckpointer implements OnApplicationBootstrap, OnApplicationShu
   private connection: sqlite3.Database | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  /** Checkpoints run so far and the last one's result. */
-  checkpoints = 0;
+  /** The last checkpoint's result. */
   last: CheckpointResult | null = null;
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.dataSource.options.type !== 'sqlite' || this.config.databasePath === ':memory:') {
+    // DATABASE_URL selects PostgreSQL, which checkpoints by itself.
+    if (this.config.databaseUrl || this.config.databasePath === ':memory:') {
       return;
     }
-    await this.dataSource.query(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`);
     // TypeORM has just opened the same file, so this fails only in odd cases; the writer's
     // backstop then checkpoints as SQLite would by itself.
     this.connection = new sqlite3.Database(this.config.databasePath, (error) => {
@@ -76,7 +71,6 @@ export class WalCheckpointer implements OnApplicationBootstrap, OnApplicationShu
           error ? reject(error) : resolve(row as CheckpointResult),
         ),
       );
-      this.checkpoints++;
     } catch (error) {
       // The writer's backstop checkpoint still bounds the log.
       this.logger.warn(`WAL checkpoint failed: ${String(error)}`);

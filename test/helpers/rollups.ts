@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../src/config/app-config.js';
 import type { DatabaseSettings } from '../../src/database/typeorm-options.js';
@@ -12,6 +13,16 @@ export interface Doc {
   id: string;
   ts: number;
   sensors: { type: string; val: number }[];
+}
+
+/** Stores `docs` through the batch endpoint, 1000 a request. */
+export async function postAll(url: string, docs: Doc[]): Promise<void> {
+  for (let i = 0; i < docs.length; i += 1000) {
+    await request(url)
+      .post('/api/readings/batch')
+      .send(docs.slice(i, i + 1000))
+      .expect(201);
+  }
 }
 
 export interface Aggregate {
