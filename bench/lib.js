@@ -1,6 +1,6 @@
 // Shared by the bench parts: child processes, their memory, percentiles, the reading document.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..');
@@ -17,6 +17,12 @@ export async function startNode(args, env, patterns, timeoutMs = 60000) {
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
+  // BENCH_LOG_DIR: each process's output also goes to a file there, for --trace-gc and the like.
+  if (process.env.BENCH_LOG_DIR) {
+    const log = createWriteStream(join(process.env.BENCH_LOG_DIR, `${args.join('-').replace(/[^\w.-]+/g, '_')}.log`));
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+  }
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const end = Date.now() + timeoutMs;
   for (;;) {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { useBodyParsing } from './common/body-parsing.js';
+import { SitewatchExpressAdapter } from './common/express-adapter.js';
 import { useRateLimit } from './common/rate-limit.js';
 import { useSecurityHeaders } from './common/security-headers.js';
 import { validationPipe } from './common/validation-pipe.js';
@@ -19,11 +20,15 @@ import { useWebAssets } from './web/web-assets.js';
 
 /** Builds the application for `config` without listening: main.ts and the tests share it. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    bodyParser: false,
-    bufferLogs: true,
-    forceCloseConnections: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config),
+    new SitewatchExpressAdapter(),
+    {
+      bodyParser: false,
+      bufferLogs: true,
+      forceCloseConnections: true,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.set('query parser', 'simple');
   if (config.trustProxy > 0) {

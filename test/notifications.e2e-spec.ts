@@ -341,6 +341,14 @@ describe('alert notifications (e2e)', () => {
     });
 
     await until(() => hook.deliveries.length === 1, 5_000, 'a first attempt');
+    // the worker must have booked the failed attempt before the clock moves, or it would give up
+    // at once, a day after a first attempt it had not yet answered for
+    await until(
+      async () =>
+        (await t.app.get(DataSource).query('SELECT attempts FROM notification'))[0]?.attempts === 1,
+      5_000,
+      'the first attempt booked',
+    );
     offset = 24 * 3600 * 1000; // a day later the retry is the last one
     await until(async () => (await metricsOf(t)).notificationsFailed === 1, 10_000, 'give-up');
     const events: { type: string; message: string }[] = (
