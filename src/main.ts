@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { createApp, listen } from './app.factory.js';
+import { applyHeapPolicy } from './common/heap-policy.js';
 import { StartupError } from './common/startup-error.js';
 import { loadConfig } from './config/app-config.js';
 import { ConfigError } from './config/env-parsers.js';
@@ -15,6 +16,7 @@ function stop(error: unknown): never {
 }
 
 async function main(): Promise<void> {
+  applyHeapPolicy();
   if (existsSync('.env')) {
     process.loadEnvFile('.env');
   }
