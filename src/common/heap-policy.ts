@@ -4,10 +4,10 @@ import v8 from 'node:v8';
  * How far V8 lets the old generation grow past what survived its last full collection before
  * it collects again. Left to itself V8 allows up to four times that on a machine with memory to
  * spare: sitewatch, whose live heap stays under 100 MB, then held 500–600 MB under load, almost
- * all of it garbage waiting for a collection. At 30 % a full collection comes sooner; each takes
+ * all of it garbage waiting for a collection. At 20 % a full collection comes sooner; each takes
  * a few milliseconds of pause on a heap this size, and the server's peak stays under 300 MB.
  */
-export const HEAP_GROWING_PERCENT = 30;
+export const HEAP_GROWING_PERCENT = 20;
 
 const EXPLICIT = /^--heap[-_]growing[-_]percent(=|$)/;
 
