@@ -19,7 +19,8 @@ export async function startNode(args, env, patterns, timeoutMs = 60000) {
   child.stderr.on('data', (chunk) => (output += chunk));
   // BENCH_LOG_DIR: each process's output also goes to a file there, for --trace-gc and the like.
   if (process.env.BENCH_LOG_DIR) {
-    const log = createWriteStream(join(process.env.BENCH_LOG_DIR, `${args.join('-').replace(/[^\w.-]+/g, '_')}.log`));
+    const name = `${args.join('-').replace(/[^\w.-]+/g, '_')}.log`;
+    const log = createWriteStream(join(process.env.BENCH_LOG_DIR, name));
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
   }
