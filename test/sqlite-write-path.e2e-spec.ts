@@ -2,7 +2,9 @@ import { statSync } from 'node:fs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SQLITE_CACHE_KIB } from '../src/database/database.module.js';
+import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { BACKSTOP_PAGES, WalCheckpointer } from '../src/database/wal-checkpointer.js';
+import { insertReadings } from '../src/readings/reading-inserts.js';
 import { readingDoc } from './helpers/readings.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { testDatabaseServerUrl } from './helpers/test-database.js';
@@ -58,5 +60,39 @@ onSqlite('the SQLite write path', () => {
       .get(DataSource)
       .query(`SELECT COUNT(*) AS n FROM sensor_value WHERE device_id = 'wal 3'`);
     expect(n).toBe(200);
+  });
+
+  it('numbers readings itself, and numbers them again after one was stored behind its back', async () => {
+    const post = async (id: string) =>
+      (await request(t.url).post('/receive-json').send(readingDoc({ id })).expect(201)).body;
+    const first = await post('numbered 1');
+    // stored by another path: it takes the id the writer would have given next
+    const tx = t.app.get(TransactionRunner);
+    const [aside] = await tx.run((manager) =>
+      insertReadings(manager, tx, [
+        {
+          reading: {
+            id: 'numbered aside',
+            ts: 1673049150,
+            pct: null,
+            sensors: [{ type: 'CO', val: 12 }],
+          },
+          origin: { source: 'http', gateway: null },
+          receivedAt: Date.now() / 1000,
+        },
+      ]),
+    );
+    expect(aside.readingId).toBe(first.readingId + 1);
+    const [second, third] = [await post('numbered 2'), await post('numbered 3')];
+    expect([second.readingId, third.readingId]).toEqual([aside.readingId + 1, aside.readingId + 2]);
+    const stored = await t.app
+      .get(DataSource)
+      .query(`SELECT id, device_id FROM sensor_data WHERE device_id LIKE 'numbered%' ORDER BY id`);
+    expect(stored).toEqual([
+      { id: first.readingId, device_id: 'numbered 1' },
+      { id: aside.readingId, device_id: 'numbered aside' },
+      { id: second.readingId, device_id: 'numbered 2' },
+      { id: third.readingId, device_id: 'numbered 3' },
+    ]);
   });
 });

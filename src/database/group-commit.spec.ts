@@ -46,10 +46,11 @@ function setUp(): {
   outcomes: CommitOutcome[];
 } {
   const fake = new FakeTransactions();
-  const group = new GroupCommit<string, string>(fake.runner(), {
+  const runner = fake.runner();
+  const group = new GroupCommit<string, string>({
     name: 'test',
     maxGroup: 100,
-    write: async (_, items) => items,
+    commit: (items) => runner.run(async () => items),
   });
   const outcomes: CommitOutcome[] = [];
   group.onOutcome((outcome) => outcomes.push(outcome));
@@ -117,20 +118,15 @@ describe(GroupCommit.name, () => {
     const events: string[] = [];
     const fake = new FakeTransactions();
     const runner = fake.runner();
-    const group = new GroupCommit<string, string>(
-      {
-        run: (work) => {
-          events.push('transaction');
-          return runner.run(work);
-        },
-      } as TransactionRunner,
-      {
-        name: 'test',
-        maxGroup: 100,
-        write: async (_, items) => items,
-        afterCommit: (results) => events.push(`listeners ${results.join()}`),
+    const group = new GroupCommit<string, string>({
+      name: 'test',
+      maxGroup: 100,
+      commit: (items) => {
+        events.push('transaction');
+        return runner.run(async () => items);
       },
-    );
+      afterCommit: (results) => events.push(`listeners ${results.join()}`),
+    });
     fake.hold();
     const first = group.submit(['a']).then(() => events.push('answered a'));
     const second = group.submit(['b']).then(() => events.push('answered b'));

@@ -1,8 +1,6 @@
 import { Logger, ServiceUnavailableException } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { type Listener, Listeners } from '../common/listeners.js';
 import { isDatabaseUnavailable } from './database-errors.js';
-import type { TransactionRunner } from './transaction-runner.js';
 
 /** One finished transaction: for metrics and the database component. */
 export interface CommitOutcome {
@@ -26,8 +24,11 @@ export interface GroupCommitOptions<TIn, TOut> {
   name: string;
   /** Items committed in one transaction at most; a larger queue is split over several. */
   maxGroup: number;
-  /** Writes `items` inside the transaction and returns one result per item, in order. */
-  write: (manager: EntityManager, items: TIn[]) => Promise<TOut[]>;
+  /**
+   * Stores `items` in one transaction and answers one result per item, in order, once it has
+   * committed; rejects when nothing of them was stored.
+   */
+  commit: (items: TIn[]) => Promise<TOut[]>;
   /** Called with each group's results right after it committed, in commit order. */
   afterCommit?: (results: TOut[]) => void;
 }
@@ -49,10 +50,7 @@ export class GroupCommit<TIn, TOut> {
   private uncommitted = 0;
   private transactions = 0;
 
-  constructor(
-    private readonly tx: TransactionRunner,
-    private readonly options: GroupCommitOptions<TIn, TOut>,
-  ) {
+  constructor(private readonly options: GroupCommitOptions<TIn, TOut>) {
     this.logger = new Logger(options.name);
     this.outcomes = new Listeners<CommitOutcome>(options.name);
   }
@@ -128,7 +126,7 @@ export class GroupCommit<TIn, TOut> {
     const started = performance.now();
     let results: TOut[];
     try {
-      results = await this.tx.run((manager) => this.options.write(manager, items));
+      results = await this.options.commit(items);
     } catch (error) {
       if (jobs.length > 1 && !isDatabaseUnavailable(error)) {
         for (const job of jobs) {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import sqlite3 from 'sqlite3';
 import { DataSource } from 'typeorm';
 import { exactReal } from './exact-real.js';
-import { insertRows, upsertRows } from './insert-rows.js';
+import { insertRows, sqliteInsertSql, upsertRows } from './insert-rows.js';
 import { TransactionRunner } from './transaction-runner.js';
 
 const COLUMNS = ['k', 'label', 'real', 'whole', 'maybe'];
@@ -84,6 +84,38 @@ describe('insertRows on SQLite (one JSON parameter per statement)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('stores the same through a script, its rows in an SQL literal (quotes, any text)', async () => {
+    await fc.assert(
+      fc.asyncProperty(rows, async (generated) => {
+        const first = next;
+        const keyed = generated.map((row) => [next++, ...row]);
+        await tx.script(async () => [sqliteInsertSql('stored', COLUMNS, keyed)]);
+        await insertBound(keyed);
+        expect(await read('stored', first)).toEqual(await read('reference', first));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('leaves nothing of a script whose statement fails, and tells `failed` before the next turn', async () => {
+    const k = next++;
+    const failures: unknown[] = [];
+    const script = tx.script(
+      async () => [
+        sqliteInsertSql('stored', COLUMNS, [[k, "it's", 1.5, 1, null]]),
+        sqliteInsertSql('stored', COLUMNS, [[k, 'the same key', 2.5, 2, null]]),
+      ],
+      (error) => failures.push(error),
+    );
+    const after = tx.script(async () => {
+      expect(failures).toHaveLength(1);
+      return [];
+    });
+    await expect(script).rejects.toThrow('UNIQUE constraint failed');
+    await after;
+    expect(await read('stored', k)).toEqual([]);
   });
 
   it('refuses text holding a NUL, which SQLite JSON would cut short, instead of storing less', async () => {

@@ -32,7 +32,7 @@ function jsonColumns(rows: unknown[][], width: number): JsonColumn[] {
  * compiles a multi-row VALUES row by row and node-sqlite3 converts every parameter on the main
  * thread, which halved batch ingest.
  */
-function sqliteStatement(table: string, columns: string[], rows: unknown[][]) {
+function sqliteStatement(table: string, columns: string[], rows: unknown[][], inline = false) {
   const kinds = jsonColumns(rows, columns.length);
   const cells = rows.map((row) => {
     const out: unknown[] = [];
@@ -56,8 +56,29 @@ function sqliteStatement(table: string, columns: string[], rows: unknown[][]) {
     return kind === 'real' ? EXACT_REAL_SQL(`value->>${at}`, `value->>${at + 1}`) : `value->>${at}`;
   });
   // WHERE true: without it SQLite would read a following ON CONFLICT as a join constraint.
-  const sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${selects.join(', ')} FROM json_each(?) WHERE true`;
-  return { sql, params: [JSON.stringify(cells)] };
+  const json = JSON.stringify(cells);
+  const from = inline ? sqlText(json) : '?';
+  const sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${selects.join(', ')} FROM json_each(${from}) WHERE true`;
+  return { sql, params: inline ? [] : [json] };
+}
+
+/** `text` as an SQLite string literal. */
+export function sqlText(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/**
+ * SQLite: the multi-row INSERT of `rows` (with `suffix`, such as an ON CONFLICT clause) as one
+ * statement that carries its rows in a literal, for a transaction sent to the database whole
+ * (TransactionRunner.script).
+ */
+export function sqliteInsertSql(
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+  suffix = '',
+): string {
+  return `${sqliteStatement(table, columns, rows, true).sql} ${suffix}`.trimEnd();
 }
 
 async function insertPostgresChunk(

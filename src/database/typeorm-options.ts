@@ -10,6 +10,7 @@ import { NotificationOutbox1764000004000 } from '../../migrations/1764000004000-
 import { ReadingRollups1764000005000 } from '../../migrations/1764000005000-reading-rollups.js';
 import { OccupancyReset1764000006000 } from '../../migrations/1764000006000-occupancy-reset.js';
 import { OneTokenPerGateway1764000007000 } from '../../migrations/1764000007000-one-token-per-gateway.js';
+import { ClusteredSensorValues1764000008000 } from '../../migrations/1764000008000-clustered-sensor-values.js';
 import { Alert } from '../alerts/alert.entity.js';
 import { DeviceToken } from '../auth/device-token.entity.js';
 import { Device } from '../devices/device.entity.js';
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   ReadingRollups1764000005000,
   OccupancyReset1764000006000,
   OneTokenPerGateway1764000007000,
+  ClusteredSensorValues1764000008000,
 ];
 
 export interface DatabaseSettings {

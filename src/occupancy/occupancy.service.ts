@@ -54,10 +54,11 @@ export class OccupancyService implements OnModuleInit, BeforeApplicationShutdown
     private readonly alerts: AlertsService,
     private readonly textLog: ActivityTextLog,
   ) {
-    this.group = new GroupCommit(tx, {
+    this.group = new GroupCommit({
       name: OccupancyService.name,
       maxGroup: MAX_GROUP_ACTIONS,
-      write: (manager, actions) => applyActions(manager, tx, actions, this.clock.now()),
+      commit: (actions) =>
+        tx.run((manager) => applyActions(manager, tx, actions, this.clock.now())),
       afterCommit: (applied) => this.announce(applied),
     });
   }

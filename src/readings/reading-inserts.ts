@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { insertRows } from '../database/insert-rows.js';
+import { insertRows, sqliteInsertSql } from '../database/insert-rows.js';
 import type { TransactionRunner } from '../database/transaction-runner.js';
 import type { ReadingInput, ReadingOrigin, StoredReading } from './reading.js';
-import { upsertRollups } from './reading-rollups.js';
+import { ROLLUP_COLUMNS, rollupConflict, rollupRows, upsertRollups } from './reading-rollups.js';
 
 /** A document with where and when it arrived, ready to insert. */
 export interface PendingReading {
@@ -14,26 +14,14 @@ export interface PendingReading {
 const READING_COLUMNS = ['device_id', 'ts', 'pct', 'sensors', 'received_at', 'source', 'gateway'];
 const VALUE_COLUMNS = ['reading_id', 'idx', 'device_id', 'type', 'ts', 'value'];
 
-/**
- * Inserts readings, their sensor values and their share of the hourly roll-ups inside the
- * caller's transaction, so a committed reading is always counted in its roll-up.
- */
-export async function insertReadings(
-  manager: EntityManager,
-  tx: TransactionRunner,
-  pending: PendingReading[],
-): Promise<StoredReading[]> {
-  const readingRows = pending.map(({ reading, origin, receivedAt }) => [
-    reading.id,
-    reading.ts,
-    reading.pct,
-    JSON.stringify(reading.sensors),
-    receivedAt,
-    origin.source,
-    origin.gateway,
-  ]);
-  const ids = await insertRows(manager, tx, 'sensor_data', READING_COLUMNS, readingRows, true);
-  const stored: StoredReading[] = pending.map(({ reading, origin, receivedAt }, i) => ({
+/** A sensor_data row in READING_COLUMNS order. */
+function readingRow({ reading, origin, receivedAt }: PendingReading): unknown[] {
+  const sensors = JSON.stringify(reading.sensors);
+  return [reading.id, reading.ts, reading.pct, sensors, receivedAt, origin.source, origin.gateway];
+}
+
+function storedReadings(pending: PendingReading[], ids: number[]): StoredReading[] {
+  return pending.map(({ reading, origin, receivedAt }, i) => ({
     readingId: ids[i],
     id: reading.id,
     ts: reading.ts,
@@ -43,10 +31,55 @@ export async function insertReadings(
     source: origin.source,
     gateway: origin.gateway,
   }));
-  const valueRows = stored.flatMap((r) =>
+}
+
+/** The sensor_value rows of `stored`, in VALUE_COLUMNS order. */
+function valueRows(stored: StoredReading[]): unknown[][] {
+  return stored.flatMap((r) =>
     r.sensors.map((sensor, idx) => [r.readingId, idx, r.id, sensor.type, r.ts, sensor.val]),
   );
-  await insertRows(manager, tx, 'sensor_value', VALUE_COLUMNS, valueRows);
+}
+
+/**
+ * Inserts readings, their sensor values and their share of the hourly roll-ups inside the
+ * caller's transaction, so a committed reading is always counted in its roll-up.
+ */
+export async function insertReadings(
+  manager: EntityManager,
+  tx: TransactionRunner,
+  pending: PendingReading[],
+): Promise<StoredReading[]> {
+  const rows = pending.map(readingRow);
+  const ids = await insertRows(manager, tx, 'sensor_data', READING_COLUMNS, rows, true);
+  const stored = storedReadings(pending, ids);
+  await insertRows(manager, tx, 'sensor_value', VALUE_COLUMNS, valueRows(stored));
   await upsertRollups(manager, tx, stored);
   return stored;
+}
+
+/**
+ * SQLite: the same three statements as insertReadings, for readings numbered from `firstId`,
+ * with their rows in the SQL itself: for TransactionRunner.script, which sends the whole
+ * transaction to the database at once.
+ */
+export function readingScript(
+  pending: PendingReading[],
+  firstId: number,
+): { statements: string[]; stored: StoredReading[] } {
+  const ids = pending.map((_, i) => firstId + i);
+  const stored = storedReadings(pending, ids);
+  const rows = pending.map((p, i) => [ids[i], ...readingRow(p)]);
+  return {
+    stored,
+    statements: [
+      sqliteInsertSql('sensor_data', ['id', ...READING_COLUMNS], rows),
+      sqliteInsertSql('sensor_value', VALUE_COLUMNS, valueRows(stored)),
+      sqliteInsertSql(
+        'reading_rollup',
+        ROLLUP_COLUMNS,
+        rollupRows(stored),
+        rollupConflict('sqlite'),
+      ),
+    ],
+  };
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { upsertRows } from '../database/insert-rows.js';
-import type { TransactionRunner } from '../database/transaction-runner.js';
+import type { Dialect, TransactionRunner } from '../database/transaction-runner.js';
 import type { StoredReading } from './reading.js';
 
 export const HOUR_SECONDS = 3600;
@@ -16,7 +16,7 @@ export interface RollupRow {
   count: number;
 }
 
-const COLUMNS = ['device_id', 'type', 'hour', 'min', 'max', 'sum', 'count'];
+export const ROLLUP_COLUMNS = ['device_id', 'type', 'hour', 'min', 'max', 'sum', 'count'];
 
 /** Start of the UTC hour holding `ts`; the migration computes the same in SQL. */
 export function hourOf(ts: number): number {
@@ -59,14 +59,20 @@ export function rollUp(readings: StoredReading[]): RollupRow[] {
   return [...rows.values()].sort(byKey);
 }
 
-function onConflict(tx: TransactionRunner): string {
+/** The clause that merges a batch's row into the stored one of the same device, type and hour. */
+export function rollupConflict(dialect: Dialect): string {
   // SQLite's two-argument min/max are scalar functions; PostgreSQL spells them LEAST/GREATEST.
-  const [least, greatest] = tx.dialect === 'postgres' ? ['LEAST', 'GREATEST'] : ['min', 'max'];
+  const [least, greatest] = dialect === 'postgres' ? ['LEAST', 'GREATEST'] : ['min', 'max'];
   return `ON CONFLICT (device_id, type, hour) DO UPDATE SET
     min = ${least}(reading_rollup.min, excluded.min),
     max = ${greatest}(reading_rollup.max, excluded.max),
     sum = reading_rollup.sum + excluded.sum,
     count = reading_rollup.count + excluded.count`;
+}
+
+/** The batch's roll-up rows, in ROLLUP_COLUMNS order. */
+export function rollupRows(readings: StoredReading[]): unknown[][] {
+  return rollUp(readings).map((r) => [r.deviceId, r.type, r.hour, r.min, r.max, r.sum, r.count]);
 }
 
 /** Adds the batch's values to the hourly roll-ups, inside the transaction that stores them. */
@@ -75,14 +81,12 @@ export async function upsertRollups(
   tx: TransactionRunner,
   readings: StoredReading[],
 ): Promise<void> {
-  const rows = rollUp(readings).map((r) => [
-    r.deviceId,
-    r.type,
-    r.hour,
-    r.min,
-    r.max,
-    r.sum,
-    r.count,
-  ]);
-  await upsertRows(manager, tx, 'reading_rollup', COLUMNS, rows, onConflict(tx));
+  await upsertRows(
+    manager,
+    tx,
+    'reading_rollup',
+    ROLLUP_COLUMNS,
+    rollupRows(readings),
+    rollupConflict(tx.dialect),
+  );
 }

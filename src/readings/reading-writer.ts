@@ -1,9 +1,12 @@
 import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { type Listener, Listeners } from '../common/listeners.js';
 import { type CommitOutcome, GroupCommit } from '../database/group-commit.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { insertReadings, type PendingReading } from './reading-inserts.js';
 import type { ReadingInput, ReadingOrigin, StoredReading } from './reading.js';
+import { SqliteReadingStore } from './sqlite-reading-store.js';
 
 /** Readings committed in one transaction at most. */
 const MAX_GROUP_READINGS = 2000;
@@ -17,11 +20,13 @@ export class ReadingWriter implements BeforeApplicationShutdown {
   private readonly committed = new Listeners<StoredReading>(ReadingWriter.name);
   private readonly group: GroupCommit<PendingReading, StoredReading>;
 
-  constructor(tx: TransactionRunner) {
-    this.group = new GroupCommit(tx, {
+  constructor(tx: TransactionRunner, @InjectDataSource() dataSource: DataSource) {
+    const sqlite = tx.dialect === 'sqlite' ? new SqliteReadingStore(tx, dataSource) : null;
+    this.group = new GroupCommit({
       name: ReadingWriter.name,
       maxGroup: MAX_GROUP_READINGS,
-      write: (manager, pending) => insertReadings(manager, tx, pending),
+      commit: (pending) =>
+        sqlite ? sqlite.store(pending) : tx.run((manager) => insertReadings(manager, tx, pending)),
       afterCommit: (stored) => stored.forEach((reading) => this.committed.emit(reading)),
     });
   }

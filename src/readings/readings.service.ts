@@ -214,7 +214,9 @@ export class ReadingsService {
     }
     if (filter.type !== undefined) {
       query.andWhere(
-        'EXISTS (SELECT 1 FROM sensor_value sv WHERE sv.reading_id = r.id AND sv.type = :type)',
+        // the value's key leads with the reading's device and time, so this is one seek
+        `EXISTS (SELECT 1 FROM sensor_value sv WHERE sv.device_id = r.device_id
+          AND sv.type = :type AND sv.ts = r.ts AND sv.reading_id = r.id)`,
         { type: filter.type },
       );
     }

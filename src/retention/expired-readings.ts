@@ -12,10 +12,9 @@ const MAX_CHUNK = 2000;
 const TARGET_MS = 10;
 
 /**
- * Deletes up to `limit` of the oldest readings stamped before `cutoff` and answers how many.
- * Their sensor values go with them (ON DELETE CASCADE; TypeORM turns SQLite's foreign keys on);
- * roll-ups stay. On PostgreSQL, SKIP LOCKED lets two instances deleting at once take different
- * readings instead of waiting on, or deadlocking with, each other.
+ * Deletes up to `limit` of the oldest readings stamped before `cutoff`, with their sensor values,
+ * and answers how many readings went; roll-ups stay. A value's key is its reading's device,
+ * time and id with its own type and index, all read from the reading itself.
  */
 export async function deleteReadingsBefore(
   manager: EntityManager,
@@ -23,20 +22,66 @@ export async function deleteReadingsBefore(
   cutoff: number,
   limit: number,
 ): Promise<number> {
-  const oldest =
-    dialect === 'postgres'
-      ? 'SELECT id FROM sensor_data WHERE ts < $1 ORDER BY ts, id LIMIT $2 FOR UPDATE SKIP LOCKED'
-      : 'SELECT id FROM sensor_data WHERE ts < ? ORDER BY ts, id LIMIT ?';
+  return dialect === 'postgres'
+    ? deletePostgres(manager, cutoff, limit)
+    : deleteSqlite(manager, cutoff, limit);
+}
+
+/**
+ * SQLite: two deletes of the same chunk, the first of them a write, so the transaction takes
+ * the write lock before it reads anything (a transaction that read first could not take it
+ * after another instance's commit, and would fail at once instead of waiting its turn).
+ */
+async function deleteSqlite(
+  manager: EntityManager,
+  cutoff: number,
+  limit: number,
+): Promise<number> {
+  const oldest = 'SELECT id FROM sensor_data WHERE ts < ? ORDER BY ts, id LIMIT ?';
+  await manager.query(
+    `DELETE FROM sensor_value WHERE (device_id, type, ts, reading_id, idx) IN (
+      SELECT r.device_id, s.value->>'type', r.ts, r.id, s.key
+        FROM sensor_data r, json_each(r.sensors) s
+       WHERE r.id IN (${oldest}))`,
+    [cutoff, limit],
+  );
+  return affected(manager, `DELETE FROM sensor_data WHERE id IN (${oldest})`, [cutoff, limit]);
+}
+
+/**
+ * PostgreSQL: SKIP LOCKED lets two instances deleting at once take different readings instead
+ * of waiting on, or deadlocking with, each other; the chunk is read once and locked.
+ */
+async function deletePostgres(
+  manager: EntityManager,
+  cutoff: number,
+  limit: number,
+): Promise<number> {
+  const rows: { id: string | number }[] = await manager.query(
+    'SELECT id FROM sensor_data WHERE ts < $1 ORDER BY ts, id LIMIT $2 FOR UPDATE SKIP LOCKED',
+    [cutoff, limit],
+  );
+  const ids = rows.map((row) => Number(row.id));
+  if (ids.length === 0) {
+    return 0;
+  }
+  await manager.query(
+    `DELETE FROM sensor_value v
+      USING sensor_data r, json_array_elements(r.sensors::json) WITH ORDINALITY AS s(elem, n)
+      WHERE r.id = ANY($1::bigint[]) AND v.device_id = r.device_id AND v.type = s.elem->>'type'
+        AND v.ts = r.ts AND v.reading_id = r.id AND v.idx = s.n - 1`,
+    [ids],
+  );
+  return affected(manager, 'DELETE FROM sensor_data WHERE id = ANY($1::bigint[])', [ids]);
+}
+
+/** Rows a DELETE removed: the structured result is how both drivers report it. */
+async function affected(manager: EntityManager, sql: string, params: unknown[]): Promise<number> {
   const runner = manager.queryRunner;
   if (!runner) {
     throw new Error('deleteReadingsBefore runs inside a transaction');
   }
-  // The structured result is the only way both drivers report how many rows a DELETE removed.
-  const result = await runner.query(
-    `DELETE FROM sensor_data WHERE id IN (${oldest})`,
-    [cutoff, limit],
-    true,
-  );
+  const result = await runner.query(sql, params, true);
   return result.affected ?? 0;
 }
 
