@@ -65,11 +65,16 @@ async function deletePostgres(
   if (ids.length === 0) {
     return 0;
   }
+  // The keys first, whole: joined to the values as they are read from the readings, the
+  // planner matched values on device and time alone and scanned a device's every value per key.
   await manager.query(
-    `DELETE FROM sensor_value v
-      USING sensor_data r, json_array_elements(r.sensors::json) WITH ORDINALITY AS s(elem, n)
-      WHERE r.id = ANY($1::bigint[]) AND v.device_id = r.device_id AND v.type = s.elem->>'type'
-        AND v.ts = r.ts AND v.reading_id = r.id AND v.idx = s.n - 1`,
+    `WITH k AS MATERIALIZED (
+       SELECT r.device_id, s.elem->>'type' AS type, r.ts, r.id, (s.n - 1)::smallint AS idx
+         FROM sensor_data r, json_array_elements(r.sensors::json) WITH ORDINALITY AS s(elem, n)
+        WHERE r.id = ANY($1::bigint[]))
+     DELETE FROM sensor_value v USING k
+      WHERE v.device_id = k.device_id AND v.type = k.type AND v.ts = k.ts
+        AND v.reading_id = k.id AND v.idx = k.idx`,
     [ids],
   );
   return affected(manager, 'DELETE FROM sensor_data WHERE id = ANY($1::bigint[])', [ids]);
