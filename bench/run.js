@@ -69,8 +69,15 @@ async function getJson(url) {
 /** Seconds of load before each measurement, not counted: JIT and caches warm for every target. */
 const WARM_UP_SECONDS = 2;
 
-/** Requests/s, p50/p99 latency and non-2xx of `connections` clients posting `body` for `seconds`. */
+/**
+ * Requests/s, p50/p99 latency and non-2xx of `connections` clients posting `body` for `seconds`;
+ * `body` is a document, or a function that answers each request's own.
+ */
 async function cannon(url, body, connections) {
+  const fresh =
+    typeof body === 'function'
+      ? { requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(body()) }) }] }
+      : { body: JSON.stringify(body) };
   const load = (duration) =>
     autocannon({
       url,
@@ -78,7 +85,7 @@ async function cannon(url, body, connections) {
       duration,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      ...fresh,
     });
   await load(WARM_UP_SECONDS);
   const result = await load(seconds);
@@ -110,18 +117,42 @@ async function httpPart(server) {
   );
 }
 
+/**
+ * A gateway uploading its backlog: 10 devices, each with its next 10 seconds of readings, from
+ * two days ago onwards; every call answers the next request's 100 documents.
+ */
+function backlog() {
+  let next = Math.floor(Date.now() / 1000) - 2 * 86400;
+  return () => {
+    const from = next;
+    next += 10;
+    return Array.from({ length: 100 }, (_, i) =>
+      reading(`bench-batch-${i % 10}`, from + Math.floor(i / 10)),
+    );
+  };
+}
+
 async function batchPart(server) {
+  const url = `${server.url}/api/readings/batch`;
+  const ours = await cannon(url, backlog(), 16);
+  batchRow('HTTP batch ingest', '100 documents a request, 16 connections', ours, true);
+  // The same 100 readings in every request: each commit lands on the same 100 (device, time)
+  // places of every index, the worst case for the pages a commit writes.
   const now = Math.floor(Date.now() / 1000);
-  const docs = Array.from({ length: 100 }, (_, i) => reading(`bench-batch-${i % 10}`, now - i));
-  const ours = await cannon(`${server.url}/api/readings/batch`, docs, 16);
-  const perSecond = ours.perSecond * 100;
+  const same = Array.from({ length: 100 }, (_, i) => reading(`bench-batch-${i % 10}`, now - i));
+  const stress = await cannon(url, same, 16);
+  batchRow('HTTP batch ingest (stress)', 'the same 100 documents in every request', stress, false);
+}
+
+function batchRow(path, load, result, target) {
+  const perSecond = result.perSecond * 100;
   row(
-    'HTTP batch ingest',
-    '100 documents a request, 16 connections',
-    `${fmt(perSecond)} readings/s committed, p99 ${ours.p99} ms${ours.failed ? `, ${ours.failed} failed` : ''}`,
+    path,
+    load,
+    `${fmt(perSecond)} readings/s committed, p99 ${result.p99} ms${result.failed ? `, ${result.failed} failed` : ''}`,
     '',
-    '≥ 40,000 readings/s',
-    perSecond >= 40000 && ours.failed === 0,
+    target ? '≥ 40,000 readings/s' : 'reported only',
+    target ? perSecond >= 40000 && result.failed === 0 : undefined,
   );
 }
 
@@ -324,7 +355,7 @@ async function seedHistory(server) {
         return reading(
           `history-${String(device).padStart(2, '0')}`,
           now - 30 * 86400 + k * step,
-          5 + (k % 40),
+          5 + (k % 25),
         );
       });
       const res = await post(`${server.url}/api/readings/batch`, docs);

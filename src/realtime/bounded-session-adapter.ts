@@ -1,4 +1,6 @@
+import type { Namespace } from 'socket.io';
 import { type BroadcastOptions, SessionAwareAdapter } from 'socket.io-adapter';
+import { oneBufferFrames } from './one-buffer-frames.js';
 
 /** Broadcasts kept for connection state recovery at most (without Redis). */
 export const MAX_RECOVERY_PACKETS = 20000;
@@ -11,6 +13,11 @@ export const MAX_RECOVERY_PACKETS = 20000;
  * and reloads from the API, as after RECOVERY_SECONDS.
  */
 export class BoundedSessionAdapter extends SessionAwareAdapter {
+  constructor(nsp: Namespace) {
+    super(nsp);
+    oneBufferFrames(this);
+  }
+
   override broadcast(packet: unknown, opts: BroadcastOptions): void {
     // No client connected and none away that could come back: nobody can ever receive this
     // packet (a new client has nothing to resume from), so it is neither encoded nor kept.

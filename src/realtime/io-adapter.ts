@@ -2,9 +2,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
-import type { Server, ServerOptions } from 'socket.io';
+import type { Namespace, Server, ServerOptions } from 'socket.io';
+import type { Adapter } from 'socket.io-adapter';
 import { KEY_PREFIX, type RedisService } from '../redis/redis.service.js';
 import { BoundedSessionAdapter } from './bounded-session-adapter.js';
+import { oneBufferFrames } from './one-buffer-frames.js';
 
 /**
  * Socket.IO on the HTTP port, with the CORS origins of the configuration and connection state
@@ -23,13 +25,7 @@ export class SitewatchIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: Partial<ServerOptions>): Server {
     const cors = this.corsOrigins.length > 0 ? { origin: this.corsOrigins } : undefined;
-    const adapter = this.redis.enabled
-      ? createAdapter(this.publisher(), {
-          streamName: `${KEY_PREFIX}socket.io`,
-          channelPrefix: `${KEY_PREFIX}socket.io`,
-          sessionKeyPrefix: `${KEY_PREFIX}socket.io:session:`,
-        })
-      : BoundedSessionAdapter;
+    const adapter = this.redis.enabled ? this.redisAdapter() : BoundedSessionAdapter;
     return super.createIOServer(port, {
       ...options,
       cors,
@@ -42,6 +38,15 @@ export class SitewatchIoAdapter extends IoAdapter {
       },
       adapter,
     } as ServerOptions);
+  }
+
+  private redisAdapter(): (nsp: Namespace) => Adapter {
+    const create = createAdapter(this.publisher(), {
+      streamName: `${KEY_PREFIX}socket.io`,
+      channelPrefix: `${KEY_PREFIX}socket.io`,
+      sessionKeyPrefix: `${KEY_PREFIX}socket.io:session:`,
+    });
+    return (nsp) => oneBufferFrames(create(nsp));
   }
 
   /**
