@@ -46,7 +46,10 @@ export class SitewatchIoAdapter extends IoAdapter {
       channelPrefix: `${KEY_PREFIX}socket.io`,
       sessionKeyPrefix: `${KEY_PREFIX}socket.io:session:`,
     });
-    return (nsp) => oneBufferFrames(create(nsp));
+    // Socket.IO calls the adapter with `new`, which an arrow function refuses
+    return function (nsp: Namespace) {
+      return oneBufferFrames(create(nsp));
+    };
   }
 
   /**
