@@ -27,12 +27,17 @@ function jsonColumns(rows: unknown[][], width: number): JsonColumn[] {
 }
 
 /**
- * SQLite: every row in one JSON array bound to one parameter, spread by `json_each`. One short
- * statement per table and transaction instead of one long one per few hundred rows: SQLite
- * compiles a multi-row VALUES row by row and node-sqlite3 converts every parameter on the main
- * thread, which halved batch ingest.
+ * SQLite: every row in one JSON array, spread by `json_each`. One short statement per table and
+ * transaction instead of one long one per few hundred rows: SQLite compiles a multi-row VALUES
+ * row by row and node-sqlite3 converts every parameter on the main thread, which halved batch
+ * ingest. Answers the JSON and the INSERT with `source` (a parameter or a literal of the JSON)
+ * as json_each's argument.
  */
-function sqliteStatement(table: string, columns: string[], rows: unknown[][], inline = false) {
+function sqliteStatement(
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+): { json: string; sql: (source: string) => string } {
   const kinds = jsonColumns(rows, columns.length);
   const cells = rows.map((row) => {
     const out: unknown[] = [];
@@ -56,10 +61,11 @@ function sqliteStatement(table: string, columns: string[], rows: unknown[][], in
     return kind === 'real' ? EXACT_REAL_SQL(`value->>${at}`, `value->>${at + 1}`) : `value->>${at}`;
   });
   // WHERE true: without it SQLite would read a following ON CONFLICT as a join constraint.
-  const json = JSON.stringify(cells);
-  const from = inline ? sqlText(json) : '?';
-  const sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${selects.join(', ')} FROM json_each(${from}) WHERE true`;
-  return { sql, params: inline ? [] : [json] };
+  return {
+    json: JSON.stringify(cells),
+    sql: (source) =>
+      `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${selects.join(', ')} FROM json_each(${source}) WHERE true`,
+  };
 }
 
 /** `text` as an SQLite string literal. */
@@ -78,7 +84,9 @@ export function sqliteInsertSql(
   rows: unknown[][],
   suffix = '',
 ): string {
-  return `${sqliteStatement(table, columns, rows, true).sql} ${suffix}`.trimEnd();
+  const { json, sql } = sqliteStatement(table, columns, rows);
+  // no trimEnd: it would copy the whole statement, rows and all, to drop one space
+  return suffix ? `${sql(sqlText(json))} ${suffix}` : sql(sqlText(json));
 }
 
 async function insertPostgresChunk(
@@ -133,10 +141,10 @@ export async function insertRows(
   if (tx.dialect === 'postgres') {
     return insertPostgres(manager, tx, table, columns, rows, withIds);
   }
-  const { sql, params } = sqliteStatement(table, columns, rows);
+  const { json, sql } = sqliteStatement(table, columns, rows);
   // SQLite gives the rows of one INSERT consecutive rowids while it holds the write lock;
   // TypeORM answers an INSERT with the last one.
-  const lastId = Number(await manager.query(sql, params));
+  const lastId = Number(await manager.query(sql('?'), [json]));
   return withIds ? rows.map((_, i) => lastId - rows.length + 1 + i) : [];
 }
 
@@ -159,6 +167,6 @@ export async function upsertRows(
     await insertPostgres(manager, tx, table, columns, rows, false, onConflict);
     return;
   }
-  const { sql, params } = sqliteStatement(table, columns, rows);
-  await manager.query(`${sql} ${onConflict}`, params);
+  const { json, sql } = sqliteStatement(table, columns, rows);
+  await manager.query(`${sql('?')} ${onConflict}`, [json]);
 }
