@@ -2,11 +2,11 @@ import { type INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { useBodyParsing } from './common/body-parsing.js';
+import { PinoNestLogger, rootLogger, useRequestLogging } from './common/logging.js';
 import { SitewatchExpressAdapter } from './common/express-adapter.js';
 import { useRateLimit } from './common/rate-limit.js';
 import { useSecurityHeaders } from './common/security-headers.js';
@@ -29,11 +29,13 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
       forceCloseConnections: true,
     },
   );
-  app.useLogger(app.get(Logger));
+  const logger = rootLogger(config.logLevel);
+  app.useLogger(new PinoNestLogger(logger));
   app.set('query parser', 'simple');
   if (config.trustProxy > 0) {
     app.set('trust proxy', config.trustProxy);
   }
+  useRequestLogging(app, logger);
   useSecurityHeaders(app);
   useRateLimit(app, config.httpRateLimit);
   const ingest = app.get(IngestEvents);

@@ -1,6 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { LoggerModule } from 'nestjs-pino';
 import { AlertsModule } from './alerts/alerts.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { Clock } from './common/clock.js';
@@ -19,7 +18,6 @@ import { ReadingsModule } from './readings/readings.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
-import { pinoOptions } from './common/logging.js';
 
 @Module({})
 export class AppModule {
@@ -31,7 +29,6 @@ export class AppModule {
       providers: [{ provide: APP_CONFIG, useValue: config }, Clock],
       exports: [APP_CONFIG, Clock],
       imports: [
-        LoggerModule.forRoot(pinoOptions(config.logLevel)),
         ScheduleModule.forRoot(),
         DatabaseModule,
         AuthModule,

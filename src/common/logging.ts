@@ -1,37 +1,114 @@
-import { RequestMethod } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Params } from 'nestjs-pino';
+import { type DestinationStream, type Level, type Logger as Pino, pino } from 'pino';
+import { pinoHttp } from 'pino-http';
 import type { LogLevel } from '../config/app-config.js';
 
 /**
- * Structured JSON logs; a request is logged at debug when it succeeds, warn or error when not.
- * Device ingest is left out of the request logger (its per-request cost was a sixth of an ingest
- * request): refused documents are logged by IngestRejectionFilter, failures by the exceptions
- * filter.
+ * Structured JSON logs (pino) on standard output: one root logger for the application, and
+ * pino-http for requests.
+ *
+ * No AsyncLocalStorage: on Node 20 a single `run()` turns on promise hooks for every promise in
+ * the process from then on (the first health probe would do it), and they cost TCP commands
+ * and readings 5–15 % of the main thread. So application lines do not carry the id of the
+ * request they were logged in; each request's own line does.
  */
-export function pinoOptions(level: LogLevel): Params {
-  return {
-    exclude: [
-      { method: RequestMethod.POST, path: 'receive-json' },
-      { method: RequestMethod.POST, path: 'api/readings/batch' },
-    ],
-    pinoHttp: {
-      level,
-      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => {
-        if (error || res.statusCode >= 500) {
-          return 'error';
-        }
-        return res.statusCode >= 400 ? 'warn' : 'debug';
-      },
-      // Device payloads and credentials stay out of the logs.
-      serializers: {
-        req: (req: { method: string; url: string; remoteAddress?: string }) => ({
-          method: req.method,
-          url: req.url?.split('?')[0],
-          remoteAddress: req.remoteAddress,
-        }),
-      },
-      redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+export function rootLogger(level: LogLevel, destination?: DestinationStream): Pino {
+  const options = { level, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * Logs each request when it ends: at debug when it succeeds, warn or error when not. Device
+ * ingest is left out (its per-request cost was a sixth of an ingest request): refused documents
+ * are logged by IngestRejectionFilter, failures by the exceptions filter.
+ */
+export function useRequestLogging(app: NestExpressApplication, root: Pino): void {
+  const logRequest = pinoHttp({
+    logger: root,
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => {
+      if (error || res.statusCode >= 500) {
+        return 'error';
+      }
+      return res.statusCode >= 400 ? 'warn' : 'debug';
     },
-  };
+    // Device payloads, credentials and response headers stay out of the logs.
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url?.split('?')[0],
+        remoteAddress: req.remoteAddress,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+  app.use((req: IncomingMessage, res: ServerResponse, next: () => void) =>
+    isDeviceIngest(req) ? next() : logRequest(req, res, next),
+  );
+}
+
+function isDeviceIngest({ method, url = '' }: IncomingMessage): boolean {
+  if (method !== 'POST') {
+    return false;
+  }
+  const path = url.split('?')[0];
+  return path === '/receive-json' || path === '/api/readings/batch';
+}
+
+/**
+ * Nest's logger interface on pino: the last extra argument is the context (the class that
+ * logs), an Error message is logged as `err`, and `error(message, stack)` from Nest's own
+ * exception handlers keeps its stack.
+ */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly root: Pino) {}
+
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.write('trace', message, params);
+  }
+
+  debug(message: unknown, ...params: unknown[]): void {
+    this.write('debug', message, params);
+  }
+
+  log(message: unknown, ...params: unknown[]): void {
+    this.write('info', message, params);
+  }
+
+  warn(message: unknown, ...params: unknown[]): void {
+    this.write('warn', message, params);
+  }
+
+  error(message: unknown, ...params: unknown[]): void {
+    this.write('error', message, params);
+  }
+
+  fatal(message: unknown, ...params: unknown[]): void {
+    this.write('fatal', message, params);
+  }
+
+  private write(level: Level, message: unknown, params: unknown[]): void {
+    if (!this.root.isLevelEnabled(level)) {
+      return;
+    }
+    const fields: Record<string, unknown> = {};
+    const rest = params.slice(0, -1);
+    if (params.length > 0) {
+      fields.context = params[params.length - 1];
+    }
+    if (message instanceof Error) {
+      fields.err = message;
+      this.root[level](fields, message.message);
+    } else if (typeof message === 'object' && message !== null) {
+      this.root[level]({ ...fields, ...message });
+    } else if (level === 'error' && typeof rest[0] === 'string' && /\n\s*at /.test(rest[0])) {
+      const err = new Error(String(message));
+      err.stack = rest[0];
+      this.root[level]({ ...fields, err }, String(message));
+    } else {
+      this.root[level](fields, String(message), ...rest);
+    }
+  }
 }
