@@ -128,6 +128,27 @@ describe('insertRows on SQLite (one JSON parameter per statement)', () => {
     ).rejects.toThrow('text with a NUL character cannot be stored in stored');
   });
 
+  it('stores an array value as the text JSON.stringify gives it (how readings keep their sensors)', async () => {
+    await db.query(`CREATE TABLE docs (k INTEGER PRIMARY KEY, doc TEXT NOT NULL)`);
+    const sensors = fc.array(
+      fc.record({ type: fc.stringMatching(/^[A-Za-z0-9_.%-]{1,32}$/), val: real }),
+      { minLength: 1, maxLength: 64 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(sensors, { minLength: 1, maxLength: 20 }), async (docs) => {
+        const first = next;
+        const keyed = docs.map((doc) => [next++, doc]);
+        await tx.script(async () => [sqliteInsertSql('docs', ['k', 'doc'], keyed)]);
+        const stored: { doc: string }[] = await db.query(
+          'SELECT doc FROM docs WHERE k >= ? ORDER BY k',
+          [first],
+        );
+        expect(stored.map(({ doc }) => doc)).toEqual(docs.map((doc) => JSON.stringify(doc)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('upserts with an ON CONFLICT clause after the JSON select', async () => {
     await db.query(`CREATE TABLE totals (k TEXT PRIMARY KEY, sum REAL NOT NULL)`);
     const upsert = (values: unknown[][]) =>

@@ -14,9 +14,16 @@ export interface PendingReading {
 const READING_COLUMNS = ['device_id', 'ts', 'pct', 'sensors', 'received_at', 'source', 'gateway'];
 const VALUE_COLUMNS = ['reading_id', 'idx', 'device_id', 'type', 'ts', 'value'];
 
-/** A sensor_data row in READING_COLUMNS order. */
-function readingRow({ reading, origin, receivedAt }: PendingReading): unknown[] {
-  const sensors = JSON.stringify(reading.sensors);
+/**
+ * A sensor_data row in READING_COLUMNS order. `sensors` is stored as its JSON text; on SQLite
+ * the array itself goes into the rows' JSON and SQLite writes its text (`->>` answers an array
+ * as the same minified JSON that JSON.stringify gives), which spares stringifying each reading's
+ * sensors and then escaping every quote of that text again.
+ */
+function readingRow(
+  { reading, origin, receivedAt }: PendingReading,
+  sensors: unknown = JSON.stringify(reading.sensors),
+): unknown[] {
   return [reading.id, reading.ts, reading.pct, sensors, receivedAt, origin.source, origin.gateway];
 }
 
@@ -49,7 +56,7 @@ export async function insertReadings(
   tx: TransactionRunner,
   pending: PendingReading[],
 ): Promise<StoredReading[]> {
-  const rows = pending.map(readingRow);
+  const rows = pending.map((p) => readingRow(p));
   const ids = await insertRows(manager, tx, 'sensor_data', READING_COLUMNS, rows, true);
   const stored = storedReadings(pending, ids);
   await insertRows(manager, tx, 'sensor_value', VALUE_COLUMNS, valueRows(stored));
@@ -68,7 +75,7 @@ export function readingScript(
 ): { statements: string[]; stored: StoredReading[] } {
   const ids = pending.map((_, i) => firstId + i);
   const stored = storedReadings(pending, ids);
-  const rows = pending.map((p, i) => [ids[i], ...readingRow(p)]);
+  const rows = pending.map((p, i) => [ids[i], ...readingRow(p, p.reading.sensors)]);
   return {
     stored,
     statements: [
