@@ -61,7 +61,8 @@ export class MonitorService implements OnModuleInit, OnModuleDestroy {
   private readonly acceptedPerMinute = new MinuteCounts(60);
   private readonly rejectedPerMinute = new MinuteCounts(60);
   private readonly eventsPerMinute = new MinuteCounts(10);
-  private readonly ingestTotals = new Map<string, number>();
+  /** Ingest attempts since start by channel: accepted, rejected. */
+  private readonly ingestTotals = new Map<string, [number, number]>();
   private readonly unsubscribers: (() => void)[] = [];
   private readonly instance = randomBytes(3).toString('hex');
   private readonly startedAt: number;
@@ -157,16 +158,20 @@ export class MonitorService implements OnModuleInit, OnModuleDestroy {
       this.rejectedPerMinute.add(now, count);
       this.rejectedInputs += count;
     }
-    const key = `${channel}|${accepted ? 'accepted' : 'rejected'}`;
-    this.ingestTotals.set(key, (this.ingestTotals.get(key) ?? 0) + count);
+    let totals = this.ingestTotals.get(channel);
+    if (!totals) {
+      totals = [0, 0];
+      this.ingestTotals.set(channel, totals);
+    }
+    totals[accepted ? 0 : 1] += count;
   }
 
   /** Ingest attempts since start by channel and result, for Prometheus. */
   ingestCounts(): { channel: string; result: string; count: number }[] {
-    return [...this.ingestTotals].map(([key, count]) => {
-      const [channel, result] = key.split('|');
-      return { channel, result, count };
-    });
+    return [...this.ingestTotals].flatMap(([channel, [accepted, rejected]]) => [
+      { channel, result: 'accepted', count: accepted },
+      { channel, result: 'rejected', count: rejected },
+    ]);
   }
 
   setGauge(name: ReportedGauge, value: number): void {

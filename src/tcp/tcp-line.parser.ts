@@ -9,8 +9,11 @@ export type LineResult = { ok: true; line: string } | { ok: false; reason: strin
  * Splits a byte stream into lines (`\n` or `\r\n`). Memory stays bounded: more than
  * MAX_LINE_BYTES without a line ending is an error at once, not a growing buffer.
  */
+/** Nothing pending; shared, since nothing writes into it. */
+const NONE = Buffer.alloc(0);
+
 export class LineSplitter {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = NONE;
 
   /** Lines completed by `chunk`, in order; an error result ends the list (close the connection). */
   feed(chunk: Buffer): LineResult[] {
@@ -25,15 +28,16 @@ export class LineSplitter {
       if (result !== null) {
         results.push(result);
         if (!result.ok) {
-          this.pending = Buffer.alloc(0);
+          this.pending = NONE;
           return results;
         }
       }
     }
-    this.pending = Buffer.from(data.subarray(start));
+    // a copy, so the chunk is not kept alive by a few bytes of it; none in the usual case
+    this.pending = start === data.length ? NONE : Buffer.from(data.subarray(start));
     // One byte of slack for a `\r` whose `\n` is still to come.
     if (this.pending.length > MAX_LINE_BYTES + 1) {
-      this.pending = Buffer.alloc(0);
+      this.pending = NONE;
       results.push({ ok: false, reason: `line over ${MAX_LINE_BYTES} bytes` });
     }
     return results;
@@ -42,7 +46,7 @@ export class LineSplitter {
   /** Bytes received without a line ending (a bare command), taken as a line; null when none. */
   takeRest(): LineResult | null {
     const rest = this.pending;
-    this.pending = Buffer.alloc(0);
+    this.pending = NONE;
     return rest.length === 0
       ? null
       : decodeLine(rest[rest.length - 1] === 0x0d ? rest.subarray(0, -1) : rest);
