@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { insertRows, sqliteInsertSql } from '../database/insert-rows.js';
+import { EXACT_REAL_SQL, exactReal } from '../database/exact-real.js';
+import { insertRows, sqliteInsertSql, sqlText } from '../database/insert-rows.js';
 import type { TransactionRunner } from '../database/transaction-runner.js';
 import type { ReadingInput, ReadingOrigin, StoredReading } from './reading.js';
 import { ROLLUP_COLUMNS, rollupConflict, rollupRows, upsertRollups } from './reading-rollups.js';
@@ -65,6 +66,26 @@ export async function insertReadings(
 }
 
 /**
+ * SQLite: the sensor_value rows of readings numbered from `firstId`, inserted after their
+ * sensor_data rows. Each reading's values travel as `[type, val]` (`[type, mantissa, exponent]`
+ * for a val that is not a safe integer, see exactReal), and the device and time come from the
+ * reading's own row: a third of the transaction's text and of the work of writing it, against
+ * a look-up by primary key per reading. Types never hold a quote or a NUL (validation).
+ */
+function sqliteValuesSql(pending: PendingReading[], firstId: number): string {
+  const values = pending.map(({ reading }) =>
+    reading.sensors.map(({ type, val }) =>
+      Number.isSafeInteger(val) ? [type, val] : [type, ...exactReal(val)],
+    ),
+  );
+  const value = EXACT_REAL_SQL('v.value->>1', 'coalesce(v.value->>2, 0)');
+  return `INSERT INTO sensor_value (reading_id, idx, device_id, type, ts, value)
+    SELECT d.id, v.key, d.device_id, v.value->>0, d.ts, ${value}
+    FROM json_each(${sqlText(JSON.stringify(values))}) r
+    JOIN sensor_data d ON d.id = ${firstId} + r.key, json_each(r.value) v WHERE true`;
+}
+
+/**
  * SQLite: the same three statements as insertReadings, for readings numbered from `firstId`,
  * with their rows in the SQL itself: for TransactionRunner.script, which sends the whole
  * transaction to the database at once.
@@ -80,7 +101,7 @@ export function readingScript(
     stored,
     statements: [
       sqliteInsertSql('sensor_data', ['id', ...READING_COLUMNS], rows),
-      sqliteInsertSql('sensor_value', VALUE_COLUMNS, valueRows(stored)),
+      sqliteValuesSql(pending, firstId),
       sqliteInsertSql(
         'reading_rollup',
         ROLLUP_COLUMNS,
