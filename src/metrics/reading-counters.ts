@@ -12,13 +12,20 @@ export interface ReadingCounters {
   stop(): void;
 }
 
+/** The local day holding `nowMs`: its midnight and the next (36 h on is always the next day). */
+function dayOf(nowMs: number): { midnight: number; next: number } {
+  const midnight = localMidnight(nowMs);
+  return { midnight, next: localMidnight(midnight + 36 * 3600 * 1000) };
+}
+
 /** This instance's commits, counted in memory; today's count starts from the database. */
 export class LocalReadingCounters implements ReadingCounters {
   private readonly perMinute = new MinuteCounts(60);
-  private day: { midnight: number; count: number };
+  /** Today: from its local midnight up to the next one (23 to 25 hours), and its count. */
+  private day: { midnight: number; next: number; count: number };
 
   constructor(nowMs: number, countedToday: number) {
-    this.day = { midnight: localMidnight(nowMs), count: countedToday };
+    this.day = { ...dayOf(nowMs), count: countedToday };
   }
 
   add(count: number, nowMs: number): void {
@@ -28,9 +35,10 @@ export class LocalReadingCounters implements ReadingCounters {
   }
 
   today(nowMs: number): number {
-    const midnight = localMidnight(nowMs);
-    if (midnight !== this.day.midnight) {
-      this.day = { midnight, count: 0 };
+    // called for every committed reading: the time zone is looked up once a day, not each time
+    if (nowMs >= this.day.next || nowMs < this.day.midnight) {
+      const day = dayOf(nowMs);
+      this.day = { ...day, count: day.midnight === this.day.midnight ? this.day.count : 0 };
     }
     return this.day.count;
   }
