@@ -24,3 +24,16 @@ export function gasLevel(type: string, values: number[], rule: GasRule): GasFind
   }
   return null;
 }
+
+/**
+ * Whether `value` alone reaches a level of `rule`. gasLevel finds a level for a gas exactly when
+ * one of its values does, so a reading none of whose values reaches one raises nothing.
+ */
+export function reachesLevel(value: number, rule: GasRule): boolean {
+  return (
+    (rule.below !== undefined && value < rule.below) ||
+    (rule.above !== undefined && value > rule.above) ||
+    (rule.error !== undefined && value >= rule.error) ||
+    (rule.warning !== undefined && value >= rule.warning)
+  );
+}

@@ -10,7 +10,7 @@ import { ReadingWriter } from '../readings/reading-writer.js';
 import type { StoredReading } from '../readings/reading.js';
 import { type AlertSignal, AlertsService } from './alerts.service.js';
 import { SEVERITY_RANK } from './alert.entity.js';
-import { gasLevel } from './gas-levels.js';
+import { gasLevel, reachesLevel } from './gas-levels.js';
 
 /**
  * Gas thresholds and low battery, checked on every reading right after it commits. The signals
@@ -73,12 +73,17 @@ export class ReadingAlerts implements OnModuleInit, OnModuleDestroy {
 
   signalsOf(reading: StoredReading): AlertSignal[] {
     const rules = this.config.alertRules;
+    const signals: AlertSignal[] = [];
+    // Nearly every reading is below every level: then nothing is grouped or allocated.
+    const tripped = reading.sensors.some(({ type, val }) => {
+      const rule = rules.gas[type.toUpperCase()];
+      return rule !== undefined && reachesLevel(val, rule);
+    });
     const byType = new Map<string, number[]>();
-    for (const sensor of reading.sensors) {
+    for (const sensor of tripped ? reading.sensors : []) {
       const type = sensor.type.toUpperCase();
       byType.set(type, [...(byType.get(type) ?? []), sensor.val]);
     }
-    const signals: AlertSignal[] = [];
     for (const [type, values] of byType) {
       const rule = rules.gas[type];
       const finding = rule && gasLevel(type, values, rule);

@@ -30,7 +30,7 @@ export class MemoryLiveBus implements LiveBus {
   async start(): Promise<void> {}
 
   publish(message: LiveMessage): void {
-    const envelope = { ...message, id: String(this.nextId++) };
+    const envelope = { event: message.event, data: message.data, id: String(this.nextId++) };
     this.replay.push(envelope);
     this.listeners.emit(envelope);
   }

@@ -18,11 +18,18 @@ export class BoundedSessionAdapter extends SessionAwareAdapter {
     oneBufferFrames(this);
   }
 
-  override broadcast(packet: unknown, opts: BroadcastOptions): void {
-    // No client connected and none away that could come back: nobody can ever receive this
-    // packet (a new client has nothing to resume from), so it is neither encoded nor kept.
+  /**
+   * Whether a broadcast now could reach anyone: a client connected, or one away that may come
+   * back and resume. A new client has nothing to resume from, so without either a broadcast
+   * is neither encoded nor kept, and the gateway need not even build it.
+   */
+  hasAudience(): boolean {
     const sessions = (this as unknown as { sessions: Map<unknown, unknown> }).sessions;
-    if (this.nsp.sockets.size === 0 && sessions.size === 0) {
+    return this.nsp.sockets.size > 0 || sessions.size > 0;
+  }
+
+  override broadcast(packet: unknown, opts: BroadcastOptions): void {
+    if (!this.hasAudience()) {
       return;
     }
     super.broadcast(packet, opts);

@@ -19,6 +19,7 @@ import { MonitorService } from '../metrics/monitor.service.js';
 import { LOCAL_EVENTS, type LiveMessage } from '../metrics/monitor.types.js';
 import { PrometheusService } from '../metrics/prometheus.service.js';
 import type { StoredReading } from '../readings/reading.js';
+import { BoundedSessionAdapter } from './bounded-session-adapter.js';
 import {
   type Ack,
   ALL_DEVICES_ROOM,
@@ -134,6 +135,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
    * this instance and goes to its own clients only.
    */
   private push({ event, data }: LiveMessage): void {
+    // Without Redis, nobody connected or away: every committed reading would still build a
+    // broadcast (rooms, packet) for the adapter to drop, a sixth of batch ingest's garbage.
+    const adapter = this.server.sockets.adapter;
+    if (adapter instanceof BoundedSessionAdapter && !adapter.hasAudience()) {
+      return;
+    }
     if (event === 'update_data') {
       const reading = data as StoredReading;
       this.server.to([ALL_DEVICES_ROOM, deviceRoom(reading.id)]).emit('update_data', reading);
