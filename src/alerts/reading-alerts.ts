@@ -73,19 +73,33 @@ export class ReadingAlerts implements OnModuleInit, OnModuleDestroy {
 
   signalsOf(reading: StoredReading): AlertSignal[] {
     const rules = this.config.alertRules;
-    const signals: AlertSignal[] = [];
-    // Nearly every reading is below every level: then nothing is grouped or allocated.
+    // Nearly every reading is below every level: then nothing is grouped.
     const tripped = reading.sensors.some(({ type, val }) => {
       const rule = rules.gas[type.toUpperCase()];
       return rule !== undefined && reachesLevel(val, rule);
     });
+    const signals = tripped ? this.gasSignals(reading) : [];
+    if (reading.pct !== null && reading.pct < rules.lowBatteryPct) {
+      signals.push({
+        rule: 'low_battery',
+        subject: reading.id,
+        severity: 'warning',
+        message: `${reading.id}: battery ${reading.pct} % below ${rules.lowBatteryPct} %`,
+      });
+    }
+    return signals;
+  }
+
+  /** One signal per gas of the reading that reaches a level, its cells taken together. */
+  private gasSignals(reading: StoredReading): AlertSignal[] {
     const byType = new Map<string, number[]>();
-    for (const sensor of tripped ? reading.sensors : []) {
+    for (const sensor of reading.sensors) {
       const type = sensor.type.toUpperCase();
       byType.set(type, [...(byType.get(type) ?? []), sensor.val]);
     }
+    const signals: AlertSignal[] = [];
     for (const [type, values] of byType) {
-      const rule = rules.gas[type];
+      const rule = this.config.alertRules.gas[type];
       const finding = rule && gasLevel(type, values, rule);
       if (finding) {
         signals.push({
@@ -95,14 +109,6 @@ export class ReadingAlerts implements OnModuleInit, OnModuleDestroy {
           message: `${reading.id}: ${finding.message}`,
         });
       }
-    }
-    if (reading.pct !== null && reading.pct < rules.lowBatteryPct) {
-      signals.push({
-        rule: 'low_battery',
-        subject: reading.id,
-        severity: 'warning',
-        message: `${reading.id}: battery ${reading.pct} % below ${rules.lowBatteryPct} %`,
-      });
     }
     return signals;
   }

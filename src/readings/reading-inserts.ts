@@ -15,16 +15,9 @@ export interface PendingReading {
 const READING_COLUMNS = ['device_id', 'ts', 'pct', 'sensors', 'received_at', 'source', 'gateway'];
 const VALUE_COLUMNS = ['reading_id', 'idx', 'device_id', 'type', 'ts', 'value'];
 
-/**
- * A sensor_data row in READING_COLUMNS order. `sensors` is stored as its JSON text; on SQLite
- * the array itself goes into the rows' JSON and SQLite writes its text (`->>` answers an array
- * as the same minified JSON that JSON.stringify gives), which spares stringifying each reading's
- * sensors and then escaping every quote of that text again.
- */
-function readingRow(
-  { reading, origin, receivedAt }: PendingReading,
-  sensors: unknown = JSON.stringify(reading.sensors),
-): unknown[] {
+/** A sensor_data row in READING_COLUMNS order. */
+function readingRow({ reading, origin, receivedAt }: PendingReading): unknown[] {
+  const sensors = JSON.stringify(reading.sensors);
   return [reading.id, reading.ts, reading.pct, sensors, receivedAt, origin.source, origin.gateway];
 }
 
@@ -57,7 +50,7 @@ export async function insertReadings(
   tx: TransactionRunner,
   pending: PendingReading[],
 ): Promise<StoredReading[]> {
-  const rows = pending.map((p) => readingRow(p));
+  const rows = pending.map(readingRow);
   const ids = await insertRows(manager, tx, 'sensor_data', READING_COLUMNS, rows, true);
   const stored = storedReadings(pending, ids);
   await insertRows(manager, tx, 'sensor_value', VALUE_COLUMNS, valueRows(stored));
@@ -96,7 +89,19 @@ export function readingScript(
 ): { statements: string[]; stored: StoredReading[] } {
   const ids = pending.map((_, i) => firstId + i);
   const stored = storedReadings(pending, ids);
-  const rows = pending.map((p, i) => [ids[i], ...readingRow(p, p.reading.sensors)]);
+  // the id, then READING_COLUMNS; `sensors` as the array itself, whose text SQLite writes
+  // (`->>` answers an array as the minified JSON that JSON.stringify gives): no stringify per
+  // reading whose quotes the statement would then escape again
+  const rows = pending.map(({ reading, origin, receivedAt }, i) => [
+    ids[i],
+    reading.id,
+    reading.ts,
+    reading.pct,
+    reading.sensors,
+    receivedAt,
+    origin.source,
+    origin.gateway,
+  ]);
   return {
     stored,
     statements: [

@@ -39,24 +39,36 @@ function byKey(a: RollupRow, b: RollupRow): number {
  * wait for each other instead of deadlocking.
  */
 export function rollUp(readings: StoredReading[]): RollupRow[] {
-  const rows = new Map<string, RollupRow>();
+  // device → type → hour: nothing is allocated for a value whose row already exists
+  const byDevice = new Map<string, Map<string, Map<number, RollupRow>>>();
+  const rows: RollupRow[] = [];
   for (const reading of readings) {
     const hour = hourOf(reading.ts);
+    let byType = byDevice.get(reading.id);
+    if (!byType) {
+      byType = new Map();
+      byDevice.set(reading.id, byType);
+    }
     for (const { type, val } of reading.sensors) {
-      // device ids and types never hold control characters, so NUL keeps keys apart
-      const key = `${hour}\u0000${type}\u0000${reading.id}`;
-      const row = rows.get(key);
+      let byHour = byType.get(type);
+      if (!byHour) {
+        byHour = new Map();
+        byType.set(type, byHour);
+      }
+      const row = byHour.get(hour);
       if (row) {
         row.min = Math.min(row.min, val);
         row.max = Math.max(row.max, val);
         row.sum += val;
         row.count++;
       } else {
-        rows.set(key, { deviceId: reading.id, type, hour, min: val, max: val, sum: val, count: 1 });
+        const added = { deviceId: reading.id, type, hour, min: val, max: val, sum: val, count: 1 };
+        byHour.set(hour, added);
+        rows.push(added);
       }
     }
   }
-  return [...rows.values()].sort(byKey);
+  return rows.sort(byKey);
 }
 
 /** The clause that merges a batch's row into the stored one of the same device, type and hour. */
