@@ -1,9 +1,20 @@
 import { Controller, Get, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { PinoNestLogger, rootLogger, useRequestLogging } from './logging.js';
+
+/** Resolves once `check` holds, polling every 10 ms for up to 2 s. */
+async function until(check: () => boolean): Promise<void> {
+  for (let waited = 0; !check(); waited += 10) {
+    if (waited > 2000) {
+      throw new Error('timed out');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 /** A pino destination that keeps each JSON line. */
 function lines(): { write(line: string): void; records: Record<string, unknown>[] } {
@@ -15,6 +26,12 @@ function lines(): { write(line: string): void; records: Record<string, unknown>[
 class ProbeController {
   @Get('api/probe')
   probe(): { ok: boolean } {
+    return { ok: true };
+  }
+
+  @Get('api/slow')
+  async slow(): Promise<{ ok: boolean }> {
+    await new Promise((resolve) => setTimeout(resolve, 300));
     return { ok: true };
   }
 
@@ -58,7 +75,7 @@ describe(useRequestLogging.name, () => {
       forceCloseConnections: true,
     });
     useRequestLogging(app, rootLogger('debug', out));
-    await app.init();
+    await app.listen(0, '127.0.0.1');
     try {
       const server = app.getHttpServer() as Server;
       await request(server).get('/api/probe?since=1').set('X-API-Key', 'secret').expect(200);
@@ -78,6 +95,17 @@ describe(useRequestLogging.name, () => {
         },
       ]);
       expect(JSON.stringify(out.records)).not.toContain('secret');
+
+      // a client that hangs up before its answer
+      const { port } = server.address() as AddressInfo;
+      const aborted = http.get(`http://127.0.0.1:${port}/api/slow`);
+      aborted.on('error', () => undefined);
+      setTimeout(() => aborted.destroy(), 50);
+      await until(() => out.records.some((record) => record.msg === 'request aborted'));
+      expect(out.records.find((record) => record.msg === 'request aborted')).toMatchObject({
+        level: 40,
+        req: { id: 3, method: 'GET', url: '/api/slow' },
+      });
     } finally {
       await app.close();
     }

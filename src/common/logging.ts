@@ -2,12 +2,11 @@ import type { LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DestinationStream, type Level, type Logger as Pino, pino } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { LogLevel } from '../config/app-config.js';
 
 /**
- * Structured JSON logs (pino) on standard output: one root logger for the application, and
- * pino-http for requests.
+ * Structured JSON logs (pino) on standard output: one root logger for the application and for
+ * request lines.
  *
  * No AsyncLocalStorage: on Node 20 a single `run()` turns on promise hooks for every promise in
  * the process from then on (the first health probe would do it), and they cost TCP commands
@@ -20,32 +19,48 @@ export function rootLogger(level: LogLevel, destination?: DestinationStream): Pi
 }
 
 /**
- * Logs each request when it ends: at debug when it succeeds, warn or error when not. Device
- * ingest is left out (its per-request cost was a sixth of an ingest request): refused documents
- * are logged by IngestRejectionFilter, failures by the exceptions filter.
+ * Logs each request when it ends: at debug when it succeeds, warn or error when not, with its
+ * id, method, path (no query string), address, status and time. Device ingest is left out (its
+ * per-request cost was a sixth of an ingest request): refused documents are logged by
+ * IngestRejectionFilter, failures by the exceptions filter. Not pino-http: it builds a child
+ * logger per request and serialises the request into it at once, logged or not, which was a
+ * fifth of the time of a `/get-last-entity` answered from the cache.
  */
 export function useRequestLogging(app: NestExpressApplication, root: Pino): void {
-  const logRequest = pinoHttp({
-    logger: root,
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => {
-      if (error || res.statusCode >= 500) {
-        return 'error';
-      }
-      return res.statusCode >= 400 ? 'warn' : 'debug';
-    },
-    // Device payloads, credentials and response headers stay out of the logs.
-    serializers: {
-      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
-        id: req.id,
-        method: req.method,
-        url: req.url?.split('?')[0],
-        remoteAddress: req.remoteAddress,
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
+  let lastId = 0;
+  app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    if (isDeviceIngest(req)) {
+      next();
+      return;
+    }
+    const line = { id: ++lastId, url: req.url ?? '', started: performance.now() };
+    res.once('close', () => logRequest(root, req, res, line));
+    next();
   });
-  app.use((req: IncomingMessage, res: ServerResponse, next: () => void) =>
-    isDeviceIngest(req) ? next() : logRequest(req, res, next),
+}
+
+function logRequest(
+  root: Pino,
+  req: IncomingMessage,
+  res: ServerResponse,
+  { id, url, started }: { id: number; url: string; started: number },
+): void {
+  const completed = res.writableFinished;
+  const { statusCode } = res;
+  const level = statusCode >= 500 ? 'error' : statusCode >= 400 || !completed ? 'warn' : 'debug';
+  if (!root.isLevelEnabled(level)) {
+    return;
+  }
+  // Device payloads, credentials and headers stay out of the logs.
+  const request = {
+    id,
+    method: req.method,
+    url: url.split('?')[0],
+    remoteAddress: req.socket.remoteAddress,
+  };
+  root[level](
+    { req: request, res: { statusCode }, responseTime: Math.round(performance.now() - started) },
+    completed ? 'request completed' : 'request aborted',
   );
 }
 
