@@ -1,8 +1,9 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { DeviceFilterPipe } from './device-filter.pipe.js';
 import {
-  DeviceFilterQuery,
+  type DeviceFilter,
   FromTimestampQuery,
   ReadingsPageQuery,
   SeriesQuery,
@@ -18,7 +19,13 @@ export class ReadingsController {
 
   @Get('get-last-entity')
   @ApiOperation({ summary: 'The newest reading by ts (of one device with ?id=)' })
-  lastEntity(@Query() query: DeviceFilterQuery): Promise<StoredReading> {
+  @ApiQuery({
+    name: 'id',
+    type: String,
+    required: false,
+    description: 'device id, 1–128 characters',
+  })
+  lastEntity(@Query(DeviceFilterPipe) query: DeviceFilter): Promise<StoredReading> {
     return this.readings.latest(query.id);
   }
 

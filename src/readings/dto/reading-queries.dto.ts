@@ -16,7 +16,15 @@ import { QueryNumber } from '../../common/dto/query-number.decorator.js';
 
 const finite = { allowNaN: false, allowInfinity: false };
 
-export class DeviceFilterQuery {
+/**
+ * The filter as handlers take it: an interface, so the global ValidationPipe, which validates
+ * classes only, leaves a parameter of this type to its own pipe (DeviceFilterPipe).
+ */
+export interface DeviceFilter {
+  id?: string;
+}
+
+export class DeviceFilterQuery implements DeviceFilter {
   @ApiPropertyOptional({ description: 'device id' })
   @IsOptional()
   @IsString()
