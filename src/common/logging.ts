@@ -24,7 +24,7 @@ export function rootLogger(level: LogLevel, destination?: DestinationStream): Pi
  * per-request cost was a sixth of an ingest request): refused documents are logged by
  * IngestRejectionFilter, failures by the exceptions filter. Not pino-http: it builds a child
  * logger per request and serialises the request into it at once, logged or not, which was a
- * fifth of the time of a `/get-last-entity` answered from the cache.
+ * fifth of the time of a `/get-last-entity` request.
  */
 export function useRequestLogging(app: NestExpressApplication, root: Pino): void {
   let lastId = 0;
