@@ -8,9 +8,9 @@ const PLAIN_OBJECT = '[object Object]';
  * The `?id=` filter of `/get-last-entity`, the hottest read of the API. The usual query (no
  * parameter, or `id` alone of 1–128 UTF-16 units, a subset of what the full validation takes)
  * is answered here; anything else takes the full validation of DeviceFilterQuery, which names
- * what is wrong. Either way the verdict and the result are the
- * full validation's (a property test compares them): class-transformer and class-validator
- * were a fifth of the request's time and garbage.
+ * what is wrong. Either way the verdict and the result are the full validation's (a property
+ * test compares them): class-transformer and class-validator were a fifth of the request's
+ * time and garbage.
  */
 @Injectable()
 export class DeviceFilterPipe implements PipeTransform<unknown, Promise<DeviceFilterQuery>> {
