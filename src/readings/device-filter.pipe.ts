@@ -1,8 +1,9 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
+import { countKeys, isPlainObject } from '../common/plain-object.js';
 import { validationPipe } from '../common/validation-pipe.js';
 import { DeviceFilterQuery } from './dto/reading-queries.dto.js';
 
-const PLAIN_OBJECT = '[object Object]';
+const ONLY_ID = new Set(['id']);
 
 /**
  * The `?id=` filter of `/get-last-entity`, the hottest read of the API. The usual query (no
@@ -28,16 +29,10 @@ export class DeviceFilterPipe implements PipeTransform<unknown, Promise<DeviceFi
 }
 
 function simpleFilter(query: unknown): DeviceFilterQuery | null {
-  if (Object.prototype.toString.call(query) !== PLAIN_OBJECT) {
+  if (!isPlainObject(query) || countKeys(query, ONLY_ID) < 0) {
     return null;
   }
-  const record = query as Record<string, unknown>;
-  for (const key in record) {
-    if (key !== 'id' && Object.hasOwn(record, key)) {
-      return null;
-    }
-  }
-  const { id } = record;
+  const { id } = query;
   const filter = new DeviceFilterQuery();
   if (id === undefined) {
     return filter;

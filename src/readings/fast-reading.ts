@@ -1,8 +1,8 @@
+import { countKeys, isPlainObject } from '../common/plain-object.js';
 import { EARLIEST_TS, MAX_AHEAD_SECONDS } from './dto/is-reading-time.validator.js';
 import { MAX_SENSORS } from './dto/receive-reading.dto.js';
 import type { ReadingInput } from './reading.js';
 
-const PLAIN_OBJECT = '[object Object]';
 const TOP_LEVEL = new Set(['id', 'ts', 'pct', 'sensors']);
 const SENSOR_TYPE = /^[A-Za-z0-9_.%-]{1,32}$/;
 // Characters whose length class-validator counts differently (surrogate pairs, variation
@@ -10,28 +10,8 @@ const SENSOR_TYPE = /^[A-Za-z0-9_.%-]{1,32}$/;
 // eslint-disable-next-line no-control-regex, no-misleading-character-class -- these are the point
 const NOT_SIMPLE_ID = /[\u0000-\u001f\u007f\uD800-\uDFFF\uFE0E\uFE0F]/;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  Object.prototype.toString.call(value) === PLAIN_OBJECT;
-
 const isFiniteNumber = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value);
-
-/**
- * How many own enumerable keys `object` has (what Object.keys would list), or -1 when one is
- * not `allowed`: counted without the array of keys Object.keys builds, three per reading.
- */
-function countKeys(object: Record<string, unknown>, allowed?: Set<string>): number {
-  let count = 0;
-  for (const key in object) {
-    if (Object.hasOwn(object, key)) {
-      if (allowed && !allowed.has(key)) {
-        return -1;
-      }
-      count++;
-    }
-  }
-  return count;
-}
 
 function simpleSensors(value: unknown): ReadingInput['sensors'] | null {
   if (!Array.isArray(value) || value.length < 1 || value.length > MAX_SENSORS) {

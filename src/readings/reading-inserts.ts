@@ -15,9 +15,13 @@ export interface PendingReading {
 const READING_COLUMNS = ['device_id', 'ts', 'pct', 'sensors', 'received_at', 'source', 'gateway'];
 const VALUE_COLUMNS = ['reading_id', 'idx', 'device_id', 'type', 'ts', 'value'];
 
-/** A sensor_data row in READING_COLUMNS order. */
-function readingRow({ reading, origin, receivedAt }: PendingReading): unknown[] {
-  const sensors = JSON.stringify(reading.sensors);
+/**
+ * A sensor_data row in READING_COLUMNS order, with `sensors` as given: its JSON text, or on
+ * SQLite's script path the array itself, whose text SQLite writes (`->>` answers an array as the
+ * minified JSON that JSON.stringify gives), which spares a stringify per reading whose quotes
+ * the statement would then escape again.
+ */
+function readingRow({ reading, origin, receivedAt }: PendingReading, sensors: unknown): unknown[] {
   return [reading.id, reading.ts, reading.pct, sensors, receivedAt, origin.source, origin.gateway];
 }
 
@@ -50,7 +54,7 @@ export async function insertReadings(
   tx: TransactionRunner,
   pending: PendingReading[],
 ): Promise<StoredReading[]> {
-  const rows = pending.map(readingRow);
+  const rows = pending.map((p) => readingRow(p, JSON.stringify(p.reading.sensors)));
   const ids = await insertRows(manager, tx, 'sensor_data', READING_COLUMNS, rows, true);
   const stored = storedReadings(pending, ids);
   await insertRows(manager, tx, 'sensor_value', VALUE_COLUMNS, valueRows(stored));
@@ -89,19 +93,7 @@ export function readingScript(
 ): { statements: string[]; stored: StoredReading[] } {
   const ids = pending.map((_, i) => firstId + i);
   const stored = storedReadings(pending, ids);
-  // the id, then READING_COLUMNS; `sensors` as the array itself, whose text SQLite writes
-  // (`->>` answers an array as the minified JSON that JSON.stringify gives): no stringify per
-  // reading whose quotes the statement would then escape again
-  const rows = pending.map(({ reading, origin, receivedAt }, i) => [
-    ids[i],
-    reading.id,
-    reading.ts,
-    reading.pct,
-    reading.sensors,
-    receivedAt,
-    origin.source,
-    origin.gateway,
-  ]);
+  const rows = pending.map((p, i) => [ids[i], ...readingRow(p, p.reading.sensors)]);
   return {
     stored,
     statements: [

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { type FieldError, flattenValidationErrors } from '../common/field-errors.js';
+import { isPlainObject } from '../common/plain-object.js';
 import { toUnixSeconds } from './dto/is-reading-time.validator.js';
 import { ReceiveReadingDto } from './dto/receive-reading.dto.js';
 import { fastReading } from './fast-reading.js';
@@ -43,7 +44,7 @@ export function checkReading(plain: unknown, path = ''): ReadingCheck {
 /** The full validation by the DTO: every rule, and each bad field named. */
 export function checkReadingFully(plain: unknown, path = ''): ReadingCheck {
   // Not only arrays: a Map or Set would reach class-validator as an unknown value with no field name
-  if (Object.prototype.toString.call(plain) !== '[object Object]') {
+  if (!isPlainObject(plain)) {
     return {
       ok: false,
       errors: [{ field: path || 'body', message: 'a reading must be a JSON object' }],
