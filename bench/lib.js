@@ -5,11 +5,23 @@ import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..');
 
+const children = new Set();
+// However the bench ends, even on an uncaught error, what it started goes with it.
+process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
+
+/** `spawn`, with the child stopped when the bench exits. */
+export function spawnChild(command, args, options) {
+  const child = spawn(command, args, options);
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 /** Starts `node <args>` and resolves once its output matches every pattern; stopped by `stop()`. */
 export async function startNode(args, env, patterns, timeoutMs = 60000) {
   // BENCH_NODE_ARGS: flags NODE_OPTIONS refuses, such as --cpu-prof, for profiling a part.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+  const child = spawnChild(process.execPath, [...nodeArgs, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
