@@ -23,6 +23,7 @@ import {
 } from './facility-actions.js';
 import { type ActionResult, type AppliedAction, applyActions } from './occupancy-writes.js';
 import { Occupancy } from './occupancy.entity.js';
+import { SqliteOccupancyStore } from './sqlite-occupancy-store.js';
 
 export interface OccupancySnapshot {
   occupancy: number;
@@ -54,11 +55,15 @@ export class OccupancyService implements OnModuleInit, BeforeApplicationShutdown
     private readonly alerts: AlertsService,
     private readonly textLog: ActivityTextLog,
   ) {
+    const sqlite =
+      tx.dialect === 'sqlite' ? new SqliteOccupancyStore(tx, state.manager) : undefined;
     this.group = new GroupCommit({
       name: OccupancyService.name,
       maxGroup: MAX_GROUP_ACTIONS,
       commit: (actions) =>
-        tx.run((manager) => applyActions(manager, tx, actions, this.clock.now())),
+        sqlite
+          ? sqlite.apply(actions, this.clock.now())
+          : tx.run((manager) => applyActions(manager, tx, actions, this.clock.now())),
       afterCommit: (applied) => this.announce(applied),
     });
   }
