@@ -105,6 +105,17 @@ describe('SqliteOccupancyStore (one script per transaction)', () => {
     );
   });
 
+  it('keeps nothing of a transaction it could not write', async () => {
+    const store = new SqliteOccupancyStore(new TransactionRunner(scripted), scripted.manager);
+    const [{ count }] = await scripted.query('SELECT count FROM occupancy');
+    // a NUL cannot travel in SQLite's JSON: the statement is refused before it is sent
+    await expect(
+      store.apply([correctionAction(count + 5, 'bad\0reason')], START_MS),
+    ).rejects.toThrow(RangeError);
+    const [result] = await store.apply([commandAction('PersonEntered', 'door')], START_MS);
+    expect(result?.entry.occupancy).toBe(count + 1);
+  });
+
   it('reads the row and the ids again after a transaction that failed', async () => {
     const store = new SqliteOccupancyStore(new TransactionRunner(scripted), scripted.manager);
     await store.apply([commandAction('PersonEntered', 'door')], START_MS);

@@ -54,13 +54,15 @@ export class SqliteOccupancyStore {
         }
         const first = this.nextId ?? (await this.highestId()) + 1;
         outcome.applied.forEach((item, i) => (item.entry.id = first + i));
-        this.row = outcome.row;
-        this.nextId = first + outcome.applied.length;
         const rows = activityRows(outcome.applied).map((row, i) => [first + i, ...row]);
-        return [
+        const statements = [
           updateSql(outcome.row),
           sqliteInsertSql('activity_log', ['id', ...ACTIVITY_COLUMNS], rows),
         ];
+        // kept from here on, unless the transaction fails (then `failed` forgets them)
+        this.row = outcome.row;
+        this.nextId = first + outcome.applied.length;
+        return statements;
       },
       () => {
         this.row = undefined;
