@@ -32,14 +32,21 @@ export class TransactionRunner {
    * statement and COMMIT one at a time, and between two of them the database thread waits for
    * the main thread, which under load is busy parsing and answering: for batches of readings
    * this is a fifth faster. `build` runs in turn too, so it may read what committed before it;
-   * `failed` runs before the next transaction's turn when this one did not commit.
+   * `failed` runs before the next transaction's turn when this one did not commit, whether
+   * `build` threw (nothing was sent) or the database refused it.
    */
   script(build: () => Promise<string[]>, failed?: (error: unknown) => void): Promise<void> {
     if (this.dialect !== 'sqlite') {
       return Promise.reject(new Error('TransactionRunner.script is for SQLite'));
     }
     return this.inTurn(async () => {
-      const statements = await build();
+      let statements: string[];
+      try {
+        statements = await build();
+      } catch (error) {
+        failed?.(error);
+        throw error;
+      }
       try {
         await this.exec(`BEGIN;\n${statements.join(';\n')};\nCOMMIT;`);
       } catch (error) {

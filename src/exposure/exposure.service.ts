@@ -82,14 +82,15 @@ export class ExposureService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ExposureService.name);
   private readonly tracked = new Map<string, Tracked>();
   private readonly dirty = new Set<Tracked>();
-  /** Readings before this (Unix seconds) may be missing from memory: older questions go to the database. */
-  private heldFrom = Infinity;
   /**
-   * Readings before this (Unix seconds) no computation from memory can reach, now or later: a
-   * backlog from last week is stored but not held. Kept, they filled memory by the hundred
-   * thousand between two prunes (50 MB of heap while 1,000,000 readings of last month came in).
+   * Memory holds the readings from this moment on (Unix seconds); older questions go to the
+   * database. Older readings no computation from memory can reach, now or later: a backlog from
+   * last week is stored but not held. Kept, they filled memory by the hundred thousand between
+   * two prunes (50 MB of heap while 1,000,000 readings of last month came in).
    */
-  private keptFrom = -Infinity;
+  private heldFrom = -Infinity;
+  /** Whether memory holds the stored readings too (the rebuild at start is done). */
+  private rebuilt = false;
   private unsubscribe?: () => void;
 
   constructor(
@@ -104,14 +105,14 @@ export class ExposureService implements OnModuleInit, OnModuleDestroy {
     // Subscribed before the rebuild: a reading seen twice is harmless (a minute's highest and
     // last stay the same), one missed is not.
     const since = this.windowStart(this.clock.seconds());
-    this.keptFrom = since;
+    this.heldFrom = since;
     this.unsubscribe = this.monitor.subscribe((message) => {
       if (message.event === 'update_data') {
         this.take(message.data as StoredReading);
       }
     });
     addRows(this.tracked, await this.readingsSince(since));
-    this.heldFrom = since;
+    this.rebuilt = true;
   }
 
   onModuleDestroy(): void {
@@ -123,7 +124,7 @@ export class ExposureService implements OnModuleInit, OnModuleDestroy {
     const midnight = localMidnight(at * 1000) / 1000;
     // a moment older than memory holds (`at` yesterday) is computed from the stored readings
     const entries =
-      this.windowStart(at) >= this.heldFrom
+      this.rebuilt && this.windowStart(at) >= this.heldFrom
         ? [...this.tracked.values()].filter((entry) => id === undefined || entry.id === id)
         : addRows(new Map(), await this.readingsSince(this.windowStart(at), at, id)).values();
     return [...entries]
@@ -152,11 +153,10 @@ export class ExposureService implements OnModuleInit, OnModuleDestroy {
       }
     }
     this.heldFrom = Math.max(this.heldFrom, firstMinute * 60);
-    this.keptFrom = firstMinute * 60;
   }
 
   private take(reading: StoredReading): void {
-    if (reading.ts < this.keptFrom) {
+    if (reading.ts < this.heldFrom) {
       return;
     }
     for (const sensor of reading.sensors) {

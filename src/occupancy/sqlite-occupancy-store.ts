@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { EXACT_REAL_SQL, exactReal } from '../database/exact-real.js';
 import { sqliteInsertSql, sqlText } from '../database/insert-rows.js';
+import { againIfIdTaken, TableIds } from '../database/table-ids.js';
 import type { TransactionRunner } from '../database/transaction-runner.js';
-import { isUniqueViolation } from '../database/unique-violation.js';
 import type { FacilityAction } from './facility-actions.js';
 import {
   ACTIVITY_COLUMNS,
@@ -15,72 +15,54 @@ import {
 
 /**
  * How occupancy is written on SQLite: the whole transaction (the row's update and the
- * activity rows, numbered here) goes to the database thread in one call
+ * activity rows, numbered by TableIds) goes to the database thread in one call
  * (TransactionRunner.script), as readings do. Through TypeORM it took five calls, each waiting
  * for the main thread between two statements, and under TCP load that, not the disk, set the
  * pace. One process owns a SQLite file and every change of the count passes through here, so
- * the row and the next activity id are kept as committed; both are read again after a failure.
+ * the row is kept as committed; it is read again after a transaction that did not commit.
  */
 export class SqliteOccupancyStore {
   private row: OccupancyRow | undefined;
-  private nextId: number | undefined;
+  private readonly ids: TableIds;
 
   constructor(
     private readonly tx: TransactionRunner,
     private readonly manager: EntityManager,
-  ) {}
+  ) {
+    this.ids = new TableIds(manager, 'activity_log');
+  }
 
-  async apply(actions: FacilityAction[], nowMs: number): Promise<ActionResult[]> {
-    try {
-      return await this.attempt(actions, nowMs);
-    } catch (error) {
-      // an activity row stored some other way since this store looked took an id it counted on
-      if (!isUniqueViolation(error)) {
-        throw error;
-      }
-      return this.attempt(actions, nowMs);
-    }
+  apply(actions: FacilityAction[], nowMs: number): Promise<ActionResult[]> {
+    return againIfIdTaken(() => this.attempt(actions, nowMs));
   }
 
   private async attempt(actions: FacilityAction[], nowMs: number): Promise<ActionResult[]> {
     let results: ActionResult[] = [];
     await this.tx.script(
       async () => {
-        const stored = this.row ?? (await this.read<OccupancyRow>(OCCUPANCY_ROW_SQL));
+        const stored = this.row ?? (await this.committedRow());
         const outcome = applyToRow(stored, actions, nowMs);
+        const { applied, row } = outcome;
         results = outcome.results;
-        if (outcome.applied.length === 0) {
+        if (applied.length === 0) {
           return ['SELECT 1'];
         }
-        const first = this.nextId ?? (await this.highestId()) + 1;
-        outcome.applied.forEach((item, i) => (item.entry.id = first + i));
-        const rows = activityRows(outcome.applied).map((row, i) => [first + i, ...row]);
-        const statements = [
-          updateSql(outcome.row),
-          sqliteInsertSql('activity_log', ['id', ...ACTIVITY_COLUMNS], rows),
-        ];
-        // kept from here on, unless the transaction fails (then `failed` forgets them)
-        this.row = outcome.row;
-        this.nextId = first + outcome.applied.length;
-        return statements;
+        const first = await this.ids.take(applied.length);
+        applied.forEach((item, i) => (item.entry.id = first + i));
+        this.row = row;
+        const rows = activityRows(applied).map((cells, i) => [first + i, ...cells]);
+        return [updateSql(row), sqliteInsertSql('activity_log', ['id', ...ACTIVITY_COLUMNS], rows)];
       },
       () => {
         this.row = undefined;
-        this.nextId = undefined;
+        this.ids.forget();
       },
     );
     return results;
   }
 
-  private async highestId(): Promise<number> {
-    const { id } = await this.read<{ id: number }>(
-      'SELECT COALESCE(MAX(id), 0) AS id FROM activity_log',
-    );
-    return Number(id);
-  }
-
-  private async read<T>(sql: string): Promise<T> {
-    const [row]: T[] = await this.manager.query(sql);
+  private async committedRow(): Promise<OccupancyRow> {
+    const [row] = (await this.manager.query(OCCUPANCY_ROW_SQL)) as OccupancyRow[];
     return row;
   }
 }
