@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import sqlite3 from 'sqlite3';
 import { peakRssMb, percentile, reading, ROOT, sleep, spawnChild, startNode } from './lib.js';
-import { cpuShares, cpuTimes, timeFixedWork } from './machine.js';
+import { cpuShares, cpuTimes, timeFixedWork, timeLoopbackRoundTrip } from './machine.js';
 
 const PARTS = ['http', 'batch', 'tcp', 'mqtt', 'fanout', 'history'];
 const { values: options } = parseArgs({
@@ -33,7 +33,7 @@ if (parts.some((part) => !PARTS.includes(part)) || !(seconds >= 1 && seconds <= 
 }
 
 const rows = [];
-/** Per part: the fixed work's time before it and the CPU shares during it (bench/machine.js). */
+/** Per part: hashing and loopback timed before it, CPU shares during it (bench/machine.js). */
 const machine = [];
 const row = (path, load, result, floor, target, ok) => {
   rows.push({ path, load, result, floor, target, ok });
@@ -483,9 +483,10 @@ async function main() {
     for (const part of PARTS.filter((p) => parts.includes(p))) {
       console.error(`- ${part}`);
       const workMs = timeFixedWork();
+      const tripUs = await timeLoopbackRoundTrip();
       const before = cpuTimes();
       await run[part](server);
-      machine.push({ part, workMs, ...cpuShares(before, cpuTimes()) });
+      machine.push({ part, workMs, tripUs, ...cpuShares(before, cpuTimes()) });
       // VmHWM only grows: the part that raises it is the one that set the peak.
       console.error(`  server peak resident set so far: ${fmt(peakRssMb(started.child.pid))} MB`);
     }
@@ -539,12 +540,17 @@ function print() {
   console.log(lines.join('\n'));
   if (machine.length > 0) {
     const first = machine[0].workMs;
-    const speeds = machine.map(
+    const lines = machine.map(
       (m) =>
-        `${m.part} ${fmt((100 * first) / m.workMs)} % (steal ${fmt(m.steal, 1)} %, busy ${fmt(m.busy)} %)`,
+        `| ${m.part} | ${fmt((100 * first) / m.workMs)} % | ${fmt(m.tripUs, 1)} µs | ${fmt(m.busy)} % | ${fmt(m.steal, 1)} % |`,
     );
     console.log(
-      `\nMachine speed before each part (fixed work, ${fmt(first, 1)} ms before the first part = 100 %), and CPU during it: ${speeds.join('; ')}.`,
+      [
+        '',
+        `| part | hashing speed before (100 % = ${fmt(first, 1)} ms) | loopback round trip before | CPUs busy during | steal during |`,
+        '|---|---|---|---|---|',
+        ...lines,
+      ].join('\n'),
     );
   }
 }
