@@ -1,6 +1,6 @@
 // How fast the machine was around each part. A cloud VM's speed moves within minutes (a
 // neighbour on the host, a throttled core), and a figure means little without it: before each
-// part a fixed piece of hashing and loopback round trips are timed while the bench's own
+// part a fixed piece of hashing, a walk through memory and loopback round trips are timed while the bench's own
 // processes are idle, and during the part the CPU time the hypervisor took (steal, from
 // /proc/stat) and the share of the CPUs in use are counted.
 import { createHash } from 'node:crypto';
@@ -49,6 +49,43 @@ export async function timeLoopbackRoundTrip() {
   client.destroy();
   server.close();
   return best;
+}
+
+const CHAIN = memoryChain(1 << 24);
+
+/** A random cycle through every slot of a 64 MB array (Sattolo's shuffle), for `timeMemory`. */
+function memoryChain(slots) {
+  const order = new Int32Array(slots);
+  for (let i = 0; i < slots; i++) {
+    order[i] = i;
+  }
+  for (let i = slots - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * i);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const next = new Int32Array(slots);
+  for (let i = 0; i < slots; i++) {
+    next[order[i]] = order[(i + 1) % slots];
+  }
+  return next;
+}
+
+/**
+ * Nanoseconds per step of a walk through memory where each step's address is the last step's
+ * value (best of three walks of a million steps): the memory's latency, which a busy neighbour
+ * on the host can raise while hashing, which stays in the cache, runs as fast as ever.
+ */
+export function timeMemory() {
+  let best = Infinity;
+  let at = 0;
+  for (let round = 0; round < 3; round++) {
+    const started = process.hrtime.bigint();
+    for (let step = 0; step < 1e6; step++) {
+      at = CHAIN[at];
+    }
+    best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return best + (at < 0 ? 1 : 0); // `at` used, so the walk is not optimised away
 }
 
 /** The machine's CPU counters since boot (all CPUs, in ticks); undefined off Linux. */

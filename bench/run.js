@@ -15,7 +15,13 @@ import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import sqlite3 from 'sqlite3';
 import { peakRssMb, percentile, reading, ROOT, sleep, spawnChild, startNode } from './lib.js';
-import { cpuShares, cpuTimes, timeFixedWork, timeLoopbackRoundTrip } from './machine.js';
+import {
+  cpuShares,
+  cpuTimes,
+  timeFixedWork,
+  timeLoopbackRoundTrip,
+  timeMemory,
+} from './machine.js';
 
 const PARTS = ['http', 'batch', 'tcp', 'mqtt', 'fanout', 'history'];
 const { values: options } = parseArgs({
@@ -483,10 +489,11 @@ async function main() {
     for (const part of PARTS.filter((p) => parts.includes(p))) {
       console.error(`- ${part}`);
       const workMs = timeFixedWork();
+      const memoryNs = timeMemory();
       const tripUs = await timeLoopbackRoundTrip();
       const before = cpuTimes();
       await run[part](server);
-      machine.push({ part, workMs, tripUs, ...cpuShares(before, cpuTimes()) });
+      machine.push({ part, workMs, memoryNs, tripUs, ...cpuShares(before, cpuTimes()) });
       // VmHWM only grows: the part that raises it is the one that set the peak.
       console.error(`  server peak resident set so far: ${fmt(peakRssMb(started.child.pid))} MB`);
     }
@@ -542,13 +549,13 @@ function print() {
     const first = machine[0].workMs;
     const lines = machine.map(
       (m) =>
-        `| ${m.part} | ${fmt((100 * first) / m.workMs)} % | ${fmt(m.tripUs, 1)} µs | ${fmt(m.busy)} % | ${fmt(m.steal, 1)} % |`,
+        `| ${m.part} | ${fmt((100 * first) / m.workMs)} % | ${fmt(m.memoryNs)} ns | ${fmt(m.tripUs, 1)} µs | ${fmt(m.busy)} % | ${fmt(m.steal, 1)} % |`,
     );
     console.log(
       [
         '',
-        `| part | hashing speed before (100 % = ${fmt(first, 1)} ms) | loopback round trip before | CPUs busy during | steal during |`,
-        '|---|---|---|---|---|',
+        `| part | hashing speed before (100 % = ${fmt(first, 1)} ms) | memory step before | loopback round trip before | CPUs busy during | steal during |`,
+        '|---|---|---|---|---|---|',
         ...lines,
       ].join('\n'),
     );
