@@ -1,8 +1,8 @@
 // How fast the machine was around each part. A cloud VM's speed moves within minutes (a
 // neighbour on the host, a throttled core), and a figure means little without it: before each
-// part a fixed piece of hashing, a walk through memory and loopback round trips are timed while the bench's own
-// processes are idle, and during the part the CPU time the hypervisor took (steal, from
-// /proc/stat) and the share of the CPUs in use are counted.
+// part a fixed piece of hashing, a walk through memory and loopback round trips are timed
+// while the bench's own processes are idle, and during the part the share of the CPUs in use
+// and the CPU time the hypervisor took (steal, from /proc/stat) are counted.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';

@@ -39,7 +39,7 @@ if (parts.some((part) => !PARTS.includes(part)) || !(seconds >= 1 && seconds <= 
 }
 
 const rows = [];
-/** Per part: hashing and loopback timed before it, CPU shares during it (bench/machine.js). */
+/** Per part: hashing, memory and loopback timed before it, CPU shares during it (machine.js). */
 const machine = [];
 const row = (path, load, result, floor, target, ok) => {
   rows.push({ path, load, result, floor, target, ok });
@@ -547,7 +547,7 @@ function print() {
   console.log(lines.join('\n'));
   if (machine.length > 0) {
     const first = machine[0].workMs;
-    const lines = machine.map(
+    const machineLines = machine.map(
       (m) =>
         `| ${m.part} | ${fmt((100 * first) / m.workMs)} % | ${fmt(m.memoryNs)} ns | ${fmt(m.tripUs, 1)} µs | ${fmt(m.busy)} % | ${fmt(m.steal, 1)} % |`,
     );
@@ -556,7 +556,7 @@ function print() {
         '',
         `| part | hashing speed before (100 % = ${fmt(first, 1)} ms) | memory step before | loopback round trip before | CPUs busy during | steal during |`,
         '|---|---|---|---|---|---|',
-        ...lines,
+        ...machineLines,
       ].join('\n'),
     );
   }
