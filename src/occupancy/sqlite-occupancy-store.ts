@@ -40,16 +40,17 @@ export class SqliteOccupancyStore {
     let results: ActionResult[] = [];
     await this.tx.script(
       async () => {
-        const stored = this.row ?? (await this.committedRow());
-        const outcome = applyToRow(stored, actions, nowMs);
+        const outcome = applyToRow(this.row ?? (await this.committedRow()), actions, nowMs);
         const { applied, row } = outcome;
         results = outcome.results;
+        // kept now, also when nothing applied (a reset not due): `failed` drops it if the
+        // transaction does not commit
+        this.row = row;
         if (applied.length === 0) {
           return ['SELECT 1'];
         }
         const first = await this.ids.take(applied.length);
         applied.forEach((item, i) => (item.entry.id = first + i));
-        this.row = row;
         const rows = activityRows(applied).map((cells, i) => [first + i, ...cells]);
         return [updateSql(row), sqliteInsertSql('activity_log', ['id', ...ACTIVITY_COLUMNS], rows)];
       },
